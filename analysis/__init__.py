@@ -1,0 +1,3 @@
+"""Pure technical analysis on OHLCV DataFrames (no I/O, no clock reads)."""
+
+from __future__ import annotations

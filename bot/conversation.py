@@ -1,0 +1,262 @@
+"""Transport-independent conversation layer: Request -> list of Reply/Streamed.
+
+Telegram (bot.telegram) and the terminal chat (bot.console) both turn their input into a
+`Request`, call `Conversation.handle`, and render what comes back. Features add commands,
+button callbacks and natural-language intents to a `Registry` (see bot.handlers).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+from bot.errors import UserError
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE_CHARS = 4096
+CALLBACK_DATA_MAX_BYTES = 64
+
+
+class ChatKind(StrEnum):
+    PRIVATE = "private"
+    GROUP = "group"
+
+
+class Access(StrEnum):
+    """Who may use a command: anyone (also in groups), private chats only, or admins only."""
+
+    ANYONE = "anyone"
+    PRIVATE = "private"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One thing a user did: a message (`text`) or a button press (`callback_data`)."""
+
+    user_id: int
+    chat_id: int
+    chat_kind: ChatKind = ChatKind.PRIVATE
+    text: str = ""
+    callback_data: str | None = None
+    forwarded: bool = False
+    addressed: bool = True
+    language: str | None = None
+    message_id: int | None = None
+    received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def is_private(self) -> bool:
+        return self.chat_kind is ChatKind.PRIVATE
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """An inline button; `data` is callback data "verb:arg" (≤ 64 bytes, never trusted)."""
+
+    label: str
+    data: str
+
+    def __post_init__(self) -> None:
+        if len(self.data.encode()) > CALLBACK_DATA_MAX_BYTES:
+            raise ValueError("callback data exceeds Telegram's 64-byte limit")
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a reply: a PNG chart (as photo) or a document."""
+
+    content: bytes
+    filename: str
+    caption: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What the bot says back.
+
+    `edit_origin`: replace the message whose button was pressed instead of sending a new one.
+    `toast`: short text for the button press acknowledgement (answerCallbackQuery).
+    `delete_incoming`: delete the user's message (e.g. one that held an API key).
+    """
+
+    text: str = ""
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    image: Attachment | None = None
+    document: Attachment | None = None
+    edit_origin: bool = False
+    toast: str | None = None
+    delete_incoming: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Streamed:
+    """A reply produced token by token (LLM). Show `tokens` as they come, then `final()`."""
+
+    tokens: AsyncIterator[str]
+    final: Callable[[], Awaitable[Reply]]
+
+
+Response = Reply | Streamed
+Handled = Response | Sequence[Response]
+CommandHandler = Callable[["Services", Request, str], Awaitable[Handled]]
+CallbackHandler = Callable[["Services", Request, str], Awaitable[Handled]]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    name: str
+    summary: str
+    handler: CommandHandler
+    access: Access = Access.ANYONE
+    usage: str = ""
+    hidden: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackRoute:
+    verb: str
+    handler: CallbackHandler
+    access: Access = Access.ANYONE
+
+
+@dataclass(frozen=True, slots=True)
+class Intent(Generic[T]):
+    """A deterministic natural-language route: `parse` returns a value or None."""
+
+    name: str
+    parse: Callable[[str], T | None]
+    handler: Callable[[Services, Request, T], Awaitable[Handled]]
+    access: Access = Access.ANYONE
+
+
+@dataclass
+class Registry:
+    """Commands, callbacks and intents contributed by the feature modules."""
+
+    commands: dict[str, Command] = field(default_factory=dict)
+    callbacks: dict[str, CallbackRoute] = field(default_factory=dict)
+    intents: list[Intent[object]] = field(default_factory=list)
+    fallback: CommandHandler | None = None
+
+    def command(self, cmd: Command) -> None:
+        if cmd.name in self.commands:
+            raise ValueError(f"command /{cmd.name} registered twice")
+        self.commands[cmd.name] = cmd
+
+    def callback(self, route: CallbackRoute) -> None:
+        if route.verb in self.callbacks:
+            raise ValueError(f"callback verb {route.verb!r} registered twice")
+        self.callbacks[route.verb] = route
+
+    def intent(self, intent: Intent[T]) -> None:
+        self.intents.append(intent)  # type: ignore[arg-type]
+
+    def visible_commands(self, *, admin: bool) -> list[Command]:
+        """Return the commands to show in /help and the Telegram menu."""
+        return [
+            c
+            for c in self.commands.values()
+            if not c.hidden and (admin or c.access is not Access.ADMIN)
+        ]
+
+
+def split_callback(data: str) -> tuple[str, str]:
+    """Split callback data "verb:arg" into its parts; raise UserError when malformed."""
+    verb, sep, arg = data.partition(":")
+    if not sep or not verb or not verb.isascii() or not verb.replace("_", "").isalnum():
+        raise UserError("That button is not valid any more.")
+    return verb, arg
+
+
+def split_command(text: str) -> tuple[str, str]:
+    """Split "/name@bot args" into ("name", "args")."""
+    head, _, args = text.strip().partition(" ")
+    name = head[1:].split("@", 1)[0].lower()
+    return name, args.strip()
+
+
+def as_list(handled: Handled) -> list[Response]:
+    """Normalise what a handler returned to a list of responses."""
+    if isinstance(handled, Reply | Streamed):
+        return [handled]
+    return list(handled)
+
+
+class Conversation:
+    """Routes requests to feature handlers and enforces access rules."""
+
+    def __init__(self, registry: Registry, services: Services) -> None:
+        self.registry = registry
+        self.services = services
+
+    async def handle(self, req: Request) -> list[Response]:
+        """Answer one request; a UserError becomes a short reply, never a crash."""
+        try:
+            return await self._route(req)
+        except UserError as err:
+            return [Reply(text=str(err), toast=str(err)[:190] if req.callback_data else None)]
+
+    def _denied(self, access: Access, req: Request) -> str | None:
+        if access is Access.ADMIN and req.user_id not in self.services.settings.admin_ids:
+            return "This command is for admins only."
+        if access in (Access.PRIVATE, Access.ADMIN) and not req.is_private:
+            return "Please use this in a private chat with me."
+        return None
+
+    async def _route(self, req: Request) -> list[Response]:
+        if req.callback_data is not None:
+            return await self._on_callback(req)
+        text = req.text.strip()
+        if not text:
+            return [] if not req.is_private else [Reply(text="Send /help to see what I can do.")]
+        if len(text) > MAX_MESSAGE_CHARS:
+            return [Reply(text=f"That message is too long ({len(text)} characters; the limit is "
+                               f"{MAX_MESSAGE_CHARS}). Please send a shorter one.")]
+        if text.startswith("/"):
+            return await self._on_command(req, text)
+        if not req.addressed:
+            return []
+        for intent in self.registry.intents:
+            parsed = intent.parse(text)
+            if parsed is not None:
+                denied = self._denied(intent.access, req)
+                if denied:
+                    return [Reply(text=denied)]
+                return as_list(await intent.handler(self.services, req, parsed))
+        if self.registry.fallback is not None:
+            return as_list(await self.registry.fallback(self.services, req, text))
+        return [Reply(text="I did not understand that. Send /help to see what I can do.")]
+
+    async def _on_command(self, req: Request, text: str) -> list[Response]:
+        name, args = split_command(text)
+        cmd = self.registry.commands.get(name)
+        if cmd is None:
+            if not req.addressed:
+                return []
+            return [Reply(text=f"Unknown command /{name[:32]}. Send /help for the list.")]
+        denied = self._denied(cmd.access, req)
+        if denied:
+            return [Reply(text=denied)]
+        log.info("command name=%s", cmd.name)
+        return as_list(await cmd.handler(self.services, req, args))
+
+    async def _on_callback(self, req: Request) -> list[Response]:
+        verb, arg = split_callback(req.callback_data or "")
+        route = self.registry.callbacks.get(verb)
+        if route is None:
+            raise UserError("That button is not valid any more.")
+        denied = self._denied(route.access, req)
+        if denied:
+            return [Reply(toast=denied)]
+        log.info("callback verb=%s", verb)
+        return as_list(await route.handler(self.services, req, arg))

@@ -1,0 +1,162 @@
+"""The one Settings class: environment (prefix QNABOT_), optional .env file, validated at start."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from bot.errors import ConfigError
+from trading.catalog import known_exchange_ids
+
+BUNDLED_MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+class TradingMode(StrEnum):
+    PAPER = "paper"
+    LIVE = "live"
+
+
+class LlmBackend(StrEnum):
+    LLAMA_CPP = "llama_cpp"
+    OPENAI_HTTP = "openai_http"
+    SCRIPTED = "scripted"
+
+
+class LogFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+def _split_csv(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    if isinstance(value, int):
+        return [value]
+    return value
+
+
+class Settings(BaseSettings):
+    """Every operator setting. The README's configuration table lists each one."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="QNABOT_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    data_dir: Path = Field(Path("var"), description="Where the database, keys, model and logs live.")
+    database_url: str = Field("", description="SQLAlchemy URL; empty = sqlite:///<data_dir>/qnabot.db")
+    database_schema: str = Field("", description="PostgreSQL schema (search_path); empty = default.")
+    telegram_bot_token: SecretStr | None = Field(
+        None, validation_alias="TELEGRAM_BOT_TOKEN", description="Bot token; unset = terminal chat."
+    )
+    telegram_api_url: str = Field("https://api.telegram.org", description="Bot API base URL.")
+    webhook_url: str = Field("", description="Public webhook URL; empty = long polling.")
+    webhook_listen: str = Field("127.0.0.1", description="Webhook listen address.")
+    webhook_port: int = Field(8443, description="Webhook listen port.")
+    exchange_id: str = Field("binance", description="ccxt exchange id.")
+    exchange_api_url: str = Field("", description="Override of the exchange REST base URL.")
+    trading_mode: TradingMode = Field(TradingMode.PAPER, description="paper or live.")
+    live_trading_enabled: bool = Field(False, description="Second switch required for live mode.")
+    proposal_ttl_s: int = Field(60, ge=5, le=3600, description="Seconds a proposal stays valid.")
+    price_tolerance_pct: float = Field(0.5, gt=0, le=20, description="Re-ask above this move.")
+    llm_backend: LlmBackend = Field(LlmBackend.LLAMA_CPP, description="Model backend.")
+    model_path: Path | None = Field(None, description="GGUF file; empty = bundled SmolLM2.")
+    llm_url: str = Field("", description="OpenAI-compatible endpoint for llm_backend=openai_http.")
+    llm_threads: int = Field(2, ge=1, le=256, description="llama.cpp threads.")
+    llm_timeout_s: float = Field(30.0, gt=0, description="Per-answer generation timeout.")
+    admin_ids: Annotated[list[int], NoDecode] = Field(
+        default_factory=list, description="Telegram user ids allowed to use admin commands."
+    )
+    allow_remote: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Hosts allowed for non-local database/LLM endpoints."
+    )
+    console_user_id: int = Field(1, description="User id the terminal chat acts as.")
+    log_level: str = Field("INFO", description="Root log level.")
+    log_format: LogFormat = Field(LogFormat.TEXT, description="text or json log lines.")
+
+    @field_validator("admin_ids", "allow_remote", mode="before")
+    @classmethod
+    def _csv(cls, value: object) -> object:
+        return _split_csv(value)
+
+    @field_validator("exchange_id")
+    @classmethod
+    def _known_exchange(cls, value: str) -> str:
+        known = known_exchange_ids()
+        if known and value not in known:
+            raise ValueError(f"unknown exchange {value!r} (ccxt has e.g. binance, kraken, okx)")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _valid_url(cls, value: str) -> str:
+        if not value:
+            return value
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError("malformed database URL (expected e.g. postgresql://host/db)") from None
+        if url.get_backend_name() not in {"sqlite", "postgresql"}:
+            raise ValueError("only sqlite:// and postgresql:// URLs are supported")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return level
+
+    @model_validator(mode="after")
+    def _live_needs_switch(self) -> Settings:
+        if self.trading_mode is TradingMode.LIVE and not self.live_trading_enabled:
+            raise ValueError("QNABOT_TRADING_MODE: live also needs QNABOT_LIVE_TRADING_ENABLED=true")
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        """Return the database URL, defaulting to the SQLite file in the data dir."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'qnabot.db'}"
+
+    @property
+    def resolved_model_path(self) -> Path:
+        """Return the GGUF path, defaulting to the bundled model in the data dir."""
+        return self.model_path or self.data_dir / "models" / BUNDLED_MODEL_FILE
+
+
+def _env_name(field: str) -> str:
+    if field == "telegram_bot_token":
+        return "TELEGRAM_BOT_TOKEN"
+    return f"QNABOT_{field.upper()}"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build Settings from the environment, raising ConfigError that names the bad setting."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as err:
+        first = err.errors()[0]
+        message = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
+        loc = first.get("loc") or ()
+        if not loc:
+            setting, _, problem = message.partition(": ")
+            raise ConfigError(setting, problem) from None
+        field = str(loc[0])
+        name = _env_name(field) if field in Settings.model_fields else field
+        raise ConfigError(name, message) from None
+
+
+def check_model_file(settings: Settings) -> None:
+    """Raise ConfigError when the llama.cpp backend has no model file to load."""
+    if settings.llm_backend is not LlmBackend.LLAMA_CPP:
+        return
+    path = settings.resolved_model_path
+    if not path.is_file():
+        hint = "" if settings.model_path else " (run `make run` to install the bundled model)"
+        raise ConfigError("QNABOT_MODEL_PATH", f"model file not found: {path}{hint}")

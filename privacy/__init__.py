@@ -1,0 +1,3 @@
+"""Redaction, pseudonyms, consent, fine-tuning log, audit trail, encryption at rest."""
+
+from __future__ import annotations

@@ -1,0 +1,109 @@
+"""Shared fixtures: settings in a temp data dir, and a real database on SQLite and PostgreSQL.
+
+`db_url` / `engine` are parametrised over both stores. PostgreSQL gets a fresh schema per
+test (dropped afterwards); it is skipped only when the server is unreachable, and the run's
+summary says so.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+
+from bot.settings import Settings, load_settings
+from bot.storage import make_engine, migrate
+
+PG_URL = os.environ.get("QNABOT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+_pg_state: dict[str, str] = {}
+
+
+def pg_unreachable_reason() -> str | None:
+    """Return why PostgreSQL cannot be used, or None when it answers."""
+    if "reason" not in _pg_state:
+        try:
+            probe = create_engine(PG_URL, connect_args={"connect_timeout": 3})
+            with probe.connect() as conn:
+                conn.execute(text("select 1"))
+            probe.dispose()
+            _pg_state["reason"] = ""
+        except Exception as exc:  # any failure means "unreachable" for the skip decision
+            _pg_state["reason"] = f"PostgreSQL at {PG_URL} unreachable: {type(exc).__name__}"
+    return _pg_state["reason"] or None
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    reason = _pg_state.get("reason")
+    if reason:
+        terminalreporter.write_line(f"WARNING: PostgreSQL tests were SKIPPED — {reason}", red=True)
+    elif reason == "":
+        terminalreporter.write_line("storage tests ran on SQLite and PostgreSQL")
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path):  # noqa: ANN201 - a factory fixture
+    """Return a factory for Settings rooted in this test's temp data dir."""
+
+    def factory(**overrides: object) -> Settings:
+        base: dict[str, object] = {"data_dir": tmp_path / "data", "llm_backend": "scripted"}
+        base.update(overrides)
+        return load_settings(**base)
+
+    return factory
+
+
+@pytest.fixture
+def settings(make_settings) -> Settings:  # noqa: ANN001
+    return make_settings()
+
+
+@pytest.fixture
+def pg_schema_url() -> Iterator[tuple[str, str]]:
+    """Yield (url, schema) of a fresh PostgreSQL schema, dropped after the test."""
+    reason = pg_unreachable_reason()
+    if reason:
+        pytest.skip(reason)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield PG_URL, schema
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str | None]]:
+    """Yield (url, schema) for each store: a SQLite file, then a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'qnabot.db'}", None
+    else:
+        yield request.getfixturevalue("pg_schema_url")
+
+
+@pytest.fixture
+def engine(store: tuple[str, str | None]) -> Iterator[Engine]:
+    """A migrated engine on each store (parametrised: sqlite, postgresql)."""
+    url, schema = store
+    eng = make_engine(url, schema=schema)
+    migrate(eng)
+    try:
+        yield eng
+    finally:
+        eng.dispose()
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    """The ../shared folder; tests that run its scripts skip when it is absent."""
+    if not SHARED.is_dir():
+        pytest.skip(f"../shared not found at {SHARED}: this test runs a shared script")
+    return SHARED

@@ -1,0 +1,144 @@
+"""The conversation layer: routing, access rules, malformed input, the terminal chat."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.app import open_runtime
+from bot.console import ConsoleSession, run_console
+from bot.conversation import (
+    Access,
+    Button,
+    CallbackRoute,
+    ChatKind,
+    Command,
+    Reply,
+    Request,
+    split_callback,
+    split_command,
+)
+from bot.errors import UserError
+from bot.settings import Settings
+
+
+@pytest.fixture
+async def runtime(settings: Settings):  # noqa: ANN201
+    rt = await open_runtime(settings)
+    try:
+        yield rt
+    finally:
+        await rt.close()
+
+
+def texts(responses: list) -> list[str]:  # noqa: ANN001
+    return [r.text for r in responses if isinstance(r, Reply)]
+
+
+async def test_help_lists_registered_commands(runtime) -> None:  # noqa: ANN001
+    out = texts(await runtime.conversation.handle(Request(user_id=5, chat_id=5, text="/help")))
+    assert len(out) == 1
+    for name in runtime.registry.commands:
+        assert f"/{name}" in out[0]
+
+
+async def test_command_with_bot_suffix_and_unknown_command(runtime) -> None:  # noqa: ANN001
+    out = texts(await runtime.conversation.handle(Request(user_id=5, chat_id=5, text="/version@qnabot")))
+    assert out[0].startswith("qnabot ")
+    out = texts(await runtime.conversation.handle(Request(user_id=5, chat_id=5, text="/frobnicate now")))
+    assert "Unknown command /frobnicate" in out[0]
+
+
+async def test_oversized_message_gets_specific_reply(runtime) -> None:  # noqa: ANN001
+    out = texts(await runtime.conversation.handle(Request(user_id=5, chat_id=5, text="x" * 5000)))
+    assert "too long" in out[0] and "5000" in out[0]
+
+
+async def test_group_messages_not_addressed_are_ignored(runtime) -> None:  # noqa: ANN001
+    req = Request(user_id=5, chat_id=-9, chat_kind=ChatKind.GROUP, text="hello all", addressed=False)
+    assert await runtime.conversation.handle(req) == []
+
+
+async def test_access_rules(runtime) -> None:  # noqa: ANN001
+    calls: list[int] = []
+
+    async def secret(_s, req: Request, _a: str) -> Reply:  # noqa: ANN001
+        calls.append(req.user_id)
+        return Reply(text="ok")
+
+    runtime.registry.command(Command("secretcmd", "admin thing", secret, access=Access.ADMIN))
+    runtime.registry.command(Command("mine", "private thing", secret, access=Access.PRIVATE))
+    conv = runtime.conversation
+    out = texts(await conv.handle(Request(user_id=5, chat_id=5, text="/secretcmd")))
+    assert "admins only" in out[0]
+    group = Request(user_id=5, chat_id=-1, chat_kind=ChatKind.GROUP, text="/mine")
+    assert "private chat" in texts(await conv.handle(group))[0]
+    assert texts(await conv.handle(Request(user_id=5, chat_id=5, text="/mine"))) == ["ok"]
+    assert calls == [5]
+
+
+@pytest.mark.parametrize("data", ["", "nocolon", ":x", "ü:1", "a b:1"])
+def test_malformed_callback_data_is_a_user_error(data: str) -> None:
+    with pytest.raises(UserError):
+        split_callback(data)
+
+
+async def test_unknown_callback_gets_a_clear_answer(runtime) -> None:  # noqa: ANN001
+    out = await runtime.conversation.handle(Request(user_id=5, chat_id=5, callback_data="zzz:1"))
+    assert "not valid" in out[0].text
+
+
+def test_split_command() -> None:
+    assert split_command("/TA@qnabot BTC 4h") == ("ta", "BTC 4h")
+    assert split_command("/help") == ("help", "")
+
+
+def test_button_data_limit() -> None:
+    with pytest.raises(ValueError, match="64-byte"):
+        Button("x", "a:" + "b" * 63)
+
+
+async def test_console_numbered_buttons_press_callbacks(runtime, tmp_path: Path) -> None:  # noqa: ANN001
+    pressed: list[str] = []
+
+    async def ask(_s, _r, _a) -> Reply:  # noqa: ANN001
+        return Reply(text="pick", buttons=((Button("Yes", "pick:yes"), Button("No", "pick:no")),))
+
+    async def pick(_s, _r, arg: str) -> Reply:  # noqa: ANN001
+        pressed.append(arg)
+        return Reply(text=f"you picked {arg}")
+
+    runtime.registry.command(Command("ask", "ask", ask))
+    runtime.registry.callback(CallbackRoute("pick", pick))
+    out = io.StringIO()
+    session = ConsoleSession(runtime.conversation, out, 7, tmp_path)
+    await session.handle_line("/ask")
+    await session.handle_line("2")
+    assert "[1] Yes  [2] No" in out.getvalue()
+    assert pressed == ["no"]
+    assert "you picked no" in out.getvalue()
+
+
+async def test_run_console_reads_until_eof(runtime, tmp_path: Path) -> None:  # noqa: ANN001
+    out = io.StringIO()
+    await run_console(runtime.conversation, io.StringIO("/version\n\n/help\n"), out, user_id=1, outbox=tmp_path)
+    assert out.getvalue().count("qnabot 0.1.0") == 1
+    assert "/start" in out.getvalue()
+
+
+def test_qnabot_chat_subprocess_prints_help(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QNABOT_")}
+    env.update({"QNABOT_DATA_DIR": str(tmp_path), "QNABOT_LLM_BACKEND": "scripted"})
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "chat"],
+        input="/help\n", capture_output=True, text=True, env=env, timeout=60, cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "/help" in proc.stdout and "/version" in proc.stdout
+    assert (tmp_path / "qnabot.db").exists()

@@ -1,0 +1,3 @@
+"""Market data, proposals, approval and order execution (paper and live through ccxt)."""
+
+from __future__ import annotations
