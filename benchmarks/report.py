@@ -54,7 +54,10 @@ def write_json(name: str, payload: dict[str, object]) -> Path:
     doc = {
         "benchmark": name,
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"python": platform.python_version(), "cpu": platform.processor() or platform.machine()},
+        "machine": {
+            "python": platform.python_version(),
+            "cpu": platform.processor() or platform.machine(),
+        },
         **payload,
     }
     path = RESULTS / f"{name}.json"

@@ -20,7 +20,9 @@ class Runtime:
     conversation: Conversation
 
     async def close(self) -> None:
-        """Release every resource the services hold."""
+        """Release every resource the services hold (in reverse order of creation)."""
+        for closer in reversed(self.services.closers):
+            await closer()
         self.services.engine.dispose()
 
 
@@ -36,4 +38,6 @@ async def open_runtime(settings: Settings, *, clock: Clock = utc_now) -> Runtime
     """Build services, registry and conversation; the caller must `await runtime.close()`."""
     services = build_services(settings, clock=clock)
     registry = build_registry()
-    return Runtime(services=services, registry=registry, conversation=Conversation(registry, services))
+    return Runtime(
+        services=services, registry=registry, conversation=Conversation(registry, services)
+    )

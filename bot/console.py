@@ -33,7 +33,9 @@ class ConsoleSession:
         if stripped.isdigit() and self.choices and 1 <= int(stripped) <= len(self.choices):
             button = self.choices[int(stripped) - 1]
             return Request(user_id=self.user_id, chat_id=self.user_id, callback_data=button.data)
-        return Request(user_id=self.user_id, chat_id=self.user_id, chat_kind=ChatKind.PRIVATE, text=line)
+        return Request(
+            user_id=self.user_id, chat_id=self.user_id, chat_kind=ChatKind.PRIVATE, text=line
+        )
 
     async def handle_line(self, line: str) -> None:
         """Answer one typed line and print everything the bot says."""

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from bot.errors import UserError
 
 if TYPE_CHECKING:
-    from bot.services import Services
+    from bot.services import Services, TurnHook
 
 log = logging.getLogger(__name__)
 
@@ -192,6 +192,18 @@ def as_list(handled: Handled) -> list[Response]:
     return list(handled)
 
 
+def _observed_final(
+    final: Callable[[], Awaitable[Reply]], req: Request, hooks: Sequence[TurnHook]
+) -> Callable[[], Awaitable[Reply]]:
+    async def wrapped() -> Reply:
+        reply = await final()
+        for hook in hooks:
+            await hook(req, reply.text)
+        return reply
+
+    return wrapped
+
+
 class Conversation:
     """Routes requests to feature handlers and enforces access rules."""
 
@@ -202,9 +214,29 @@ class Conversation:
     async def handle(self, req: Request) -> list[Response]:
         """Answer one request; a UserError becomes a short reply, never a crash."""
         try:
-            return await self._route(req)
+            responses = await self._route(req)
         except UserError as err:
-            return [Reply(text=str(err), toast=str(err)[:190] if req.callback_data else None)]
+            responses = [Reply(text=str(err), toast=str(err)[:190] if req.callback_data else None)]
+        if req.callback_data is None and req.text.strip() and self.services.turn_hooks:
+            return await self._observe(req, responses)
+        return responses
+
+    async def _observe(self, req: Request, responses: list[Response]) -> list[Response]:
+        """Run the turn hooks once the reply text is final (after streaming, if any)."""
+        hooks = self.services.turn_hooks
+        streamed = [r for r in responses if isinstance(r, Streamed)]
+        if not streamed:
+            text = "\n".join(r.text for r in responses if isinstance(r, Reply))
+            for hook in hooks:
+                await hook(req, text)
+            return responses
+        out: list[Response] = []
+        for response in responses:
+            if isinstance(response, Streamed):
+                out.append(Streamed(response.tokens, _observed_final(response.final, req, hooks)))
+            else:
+                out.append(response)
+        return out
 
     def _denied(self, access: Access, req: Request) -> str | None:
         if access is Access.ADMIN and req.user_id not in self.services.settings.admin_ids:
@@ -220,8 +252,12 @@ class Conversation:
         if not text:
             return [] if not req.is_private else [Reply(text="Send /help to see what I can do.")]
         if len(text) > MAX_MESSAGE_CHARS:
-            return [Reply(text=f"That message is too long ({len(text)} characters; the limit is "
-                               f"{MAX_MESSAGE_CHARS}). Please send a shorter one.")]
+            return [
+                Reply(
+                    text=f"That message is too long ({len(text)} characters; the limit is "
+                    f"{MAX_MESSAGE_CHARS}). Please send a shorter one."
+                )
+            ]
         if text.startswith("/"):
             return await self._on_command(req, text)
         if not req.addressed:

@@ -16,7 +16,13 @@ from typing import TextIO
 
 BOT_TOKEN_RE = re.compile(r"\d{6,}:[A-Za-z0-9_-]{30,}")
 NOISY_LOGGERS = (
-    "httpx", "httpcore", "telegram.ext", "apscheduler", "ccxt", "aiohttp.access", "alembic",
+    "httpx",
+    "httpcore",
+    "telegram.ext",
+    "apscheduler",
+    "ccxt",
+    "aiohttp.access",
+    "alembic",
 )
 
 

@@ -48,9 +48,15 @@ class Settings(BaseSettings):
         env_prefix="QNABOT_", env_file=".env", extra="ignore", populate_by_name=True
     )
 
-    data_dir: Path = Field(Path("var"), description="Where the database, keys, model and logs live.")
-    database_url: str = Field("", description="SQLAlchemy URL; empty = sqlite:///<data_dir>/qnabot.db")
-    database_schema: str = Field("", description="PostgreSQL schema (search_path); empty = default.")
+    data_dir: Path = Field(
+        Path("var"), description="Where the database, keys, model and logs live."
+    )
+    database_url: str = Field(
+        "", description="SQLAlchemy URL; empty = sqlite:///<data_dir>/qnabot.db"
+    )
+    database_schema: str = Field(
+        "", description="PostgreSQL schema (search_path); empty = default."
+    )
     telegram_bot_token: SecretStr | None = Field(
         None, validation_alias="TELEGRAM_BOT_TOKEN", description="Bot token; unset = terminal chat."
     )
@@ -100,7 +106,9 @@ class Settings(BaseSettings):
         try:
             url = make_url(value)
         except ArgumentError:
-            raise ValueError("malformed database URL (expected e.g. postgresql://host/db)") from None
+            raise ValueError(
+                "malformed database URL (expected e.g. postgresql://host/db)"
+            ) from None
         if url.get_backend_name() not in {"sqlite", "postgresql"}:
             raise ValueError("only sqlite:// and postgresql:// URLs are supported")
         return value
@@ -116,7 +124,9 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _live_needs_switch(self) -> Settings:
         if self.trading_mode is TradingMode.LIVE and not self.live_trading_enabled:
-            raise ValueError("QNABOT_TRADING_MODE: live also needs QNABOT_LIVE_TRADING_ENABLED=true")
+            raise ValueError(
+                "QNABOT_TRADING_MODE: live also needs QNABOT_LIVE_TRADING_ENABLED=true"
+            )
         return self
 
     @property

@@ -46,7 +46,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 
 @pytest.fixture
-def make_settings(tmp_path: Path):  # noqa: ANN201 - a factory fixture
+def make_settings(tmp_path: Path):
     """Return a factory for Settings rooted in this test's temp data dir."""
 
     def factory(**overrides: object) -> Settings:
@@ -58,7 +58,7 @@ def make_settings(tmp_path: Path):  # noqa: ANN201 - a factory fixture
 
 
 @pytest.fixture
-def settings(make_settings) -> Settings:  # noqa: ANN001
+def settings(make_settings) -> Settings:
     return make_settings()
 
 

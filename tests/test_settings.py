@@ -61,7 +61,9 @@ def test_missing_model_file_is_a_config_error(tmp_path: Path) -> None:
         ({"QNABOT_MODEL_PATH": "/nonexistent/model.gguf"}, "QNABOT_MODEL_PATH"),
     ],
 )
-def test_cli_prints_one_line_and_exits_nonzero(tmp_path: Path, env: dict[str, str], setting: str) -> None:
+def test_cli_prints_one_line_and_exits_nonzero(
+    tmp_path: Path, env: dict[str, str], setting: str
+) -> None:
     import os
 
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("QNABOT_")}
@@ -69,7 +71,12 @@ def test_cli_prints_one_line_and_exits_nonzero(tmp_path: Path, env: dict[str, st
     full_env.pop("TELEGRAM_BOT_TOKEN", None)
     proc = subprocess.run(
         [sys.executable, "-m", "bot.cli", "chat"],
-        input="/help\n", capture_output=True, text=True, env=full_env, timeout=60, cwd=tmp_path,
+        input="/help\n",
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=60,
+        cwd=tmp_path,
     )
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()

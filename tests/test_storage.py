@@ -28,7 +28,7 @@ def test_value_round_trip_and_overwrite(engine: Engine) -> None:
     assert get_value(engine, "live_mode") == "on"
 
 
-def test_sqlite_uses_wal(tmp_path) -> None:  # noqa: ANN001
+def test_sqlite_uses_wal(tmp_path) -> None:
     eng = make_engine(f"sqlite:///{tmp_path / 'sub' / 'x.db'}")
     with eng.connect() as conn:
         mode = conn.execute(text("PRAGMA journal_mode")).scalar_one()

@@ -16,7 +16,10 @@ def register(registry: Registry) -> None:
 
     async def cmd_start(services: Services, req: Request, args: str) -> Handled:
         mode = services.settings.trading_mode.value
-        text = f"{render.WELCOME}\nMode: {mode}.\n\n{render.PRIVACY_PARAGRAPH}\n\nSend /help for commands."
+        text = (
+            f"{render.WELCOME}\nMode: {mode}.\n\n{render.PRIVACY_PARAGRAPH}\n\n"
+            "Send /help for commands."
+        )
         return Reply(text=text)
 
     async def cmd_version(_services: Services, _req: Request, _args: str) -> Handled:
