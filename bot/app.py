@@ -12,6 +12,15 @@ from bot.storage import make_engine, migrate
 
 
 @dataclass
+class Overrides:
+    """Seams for tests and benchmarks: replace a service that talks to the outside world.
+
+    Each feature adds an optional field here (e.g. a scripted chat model, a market data source
+    pointed at a local server) and uses it in its builder instead of the default.
+    """
+
+
+@dataclass
 class Runtime:
     """A running bot: its services and the conversation layer over them."""
 

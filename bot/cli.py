@@ -18,6 +18,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+admin_app = typer.Typer(help="Admin tasks: audit, exports, web console.", no_args_is_help=True)
+app.add_typer(admin_app, name="admin")
 T = TypeVar("T")
 
 
@@ -110,10 +112,20 @@ def run() -> None:
     _guard(lambda: run_telegram(settings))
 
 
+def _register_feature_commands() -> None:
+    # Feature modules add their commands to `app` / `admin_app` when imported.
+    from bot import cli_admin, cli_privacy, cli_ta  # noqa: F401
+
+
 def main() -> None:
     """Entry point of the console script."""
+    _register_feature_commands()
     app()
 
 
 if __name__ == "__main__":
-    main()
+    # Run the importable module, not this __main__ copy, so feature modules that import
+    # `bot.cli` register their commands on the same Typer app.
+    from bot.cli import main as _main
+
+    _main()

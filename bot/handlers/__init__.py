@@ -7,9 +7,10 @@ the Q&A fallback.
 from __future__ import annotations
 
 from bot.conversation import Registry
-from bot.handlers import core
+from bot.handlers import admin, alerts, core, privacy, qa, ta, trading
 
-FEATURES = (core,)
+# Order matters for intents: trading and TA phrasing before the Q&A fallback (registered by qa).
+FEATURES = (core, privacy, trading, ta, alerts, admin, qa)
 
 
 def build_registry() -> Registry:
