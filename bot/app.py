@@ -35,17 +35,22 @@ class Runtime:
         self.services.engine.dispose()
 
 
-def build_services(settings: Settings, *, clock: Clock = utc_now) -> Services:
+def build_services(
+    settings: Settings, *, clock: Clock = utc_now, overrides: Overrides | None = None
+) -> Services:
     """Create the service container (database migrated) for these settings."""
+    overrides = overrides or Overrides()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.resolved_database_url, schema=settings.database_schema or None)
     migrate(engine)
     return Services(settings=settings, engine=engine, clock=clock)
 
 
-async def open_runtime(settings: Settings, *, clock: Clock = utc_now) -> Runtime:
+async def open_runtime(
+    settings: Settings, *, clock: Clock = utc_now, overrides: Overrides | None = None
+) -> Runtime:
     """Build services, registry and conversation; the caller must `await runtime.close()`."""
-    services = build_services(settings, clock=clock)
+    services = build_services(settings, clock=clock, overrides=overrides)
     registry = build_registry()
     return Runtime(
         services=services, registry=registry, conversation=Conversation(registry, services)
