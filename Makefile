@@ -13,7 +13,7 @@ DATA_DIR := $(or $(QNABOT_DATA_DIR),var)
 MODEL := $(DATA_DIR)/models/SmolLM2-135M-Instruct.Q4_1.gguf
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench setup lint clean-venv
+.PHONY: run test bench setup lint clean-venv browser
 
 ## run: set everything up, migrate, start the bot (Telegram if TELEGRAM_BOT_TOKEN, else terminal chat)
 run: setup
@@ -21,7 +21,7 @@ run: setup
 	@$(BIN)/qnabot run
 
 ## test: set everything up, run the whole test suite (pytest exit 5 = no tests = failure)
-test: setup
+test: setup browser
 	$(BIN)/python -m pytest
 
 ## bench: run every benchmark script; each prints a table and writes benchmarks/results/*.json
@@ -33,6 +33,12 @@ lint: setup
 	$(BIN)/lint-imports
 
 setup: $(STAMP) $(MODEL)
+
+# Headless Chromium for the admin console's browser tests (Debian packages; Playwright drives
+# /usr/bin/chromium and never downloads a browser of its own). Only `make test` needs it;
+# CI runs as root.
+browser:
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium chromium-driver)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -84,6 +84,14 @@ class Settings(BaseSettings):
     console_user_id: int = Field(1, description="User id the terminal chat acts as.")
     log_level: str = Field("INFO", description="Root log level.")
     log_format: LogFormat = Field(LogFormat.TEXT, description="text or json log lines.")
+    admin_web_host: str = Field("127.0.0.1", description="Admin web console listen address.")
+    admin_web_port: int = Field(8780, ge=1, le=65535, description="Admin web console port.")
+    admin_web_token: SecretStr | None = Field(
+        None, description="Admin web console login token; unset = a fresh one printed at start."
+    )
+    redaction_regressions_file: Path | None = Field(
+        None, description="Where flagged redaction misses go; empty = <data_dir>/redaction_..."
+    )
 
     @field_validator("admin_ids", "allow_remote", mode="before")
     @classmethod
@@ -133,6 +141,11 @@ class Settings(BaseSettings):
     def resolved_database_url(self) -> str:
         """Return the database URL, defaulting to the SQLite file in the data dir."""
         return self.database_url or f"sqlite:///{self.data_dir / 'qnabot.db'}"
+
+    @property
+    def resolved_regressions_file(self) -> Path:
+        """Return where flagged redaction misses are appended (default in the data dir)."""
+        return self.redaction_regressions_file or self.data_dir / "redaction_regressions.jsonl"
 
     @property
     def resolved_model_path(self) -> Path:
