@@ -64,6 +64,18 @@ class Settings(BaseSettings):
     webhook_url: str = Field("", description="Public webhook URL; empty = long polling.")
     webhook_listen: str = Field("127.0.0.1", description="Webhook listen address.")
     webhook_port: int = Field(8443, description="Webhook listen port.")
+    allowed_user_ids: Annotated[list[int], NoDecode] = Field(
+        default_factory=list, description="Telegram user ids allowed to use the bot; empty = all."
+    )
+    user_rate_per_min: int = Field(30, ge=1, le=6000, description="Requests per user per minute.")
+    user_burst: int = Field(10, ge=1, le=1000, description="Requests a user may send at once.")
+    alert_check_interval_s: int = Field(
+        60, ge=5, le=3600, description="How often alerts are checked on closed candles."
+    )
+    alert_max_per_user: int = Field(20, ge=1, le=500, description="Active alerts per user.")
+    alert_notify_per_hour: int = Field(
+        10, ge=1, le=1000, description="Alert messages per user per hour (more wait)."
+    )
     exchange_id: str = Field("binance", description="ccxt exchange id.")
     exchange_api_url: str = Field("", description="Override of the exchange REST base URL.")
     trading_mode: TradingMode = Field(TradingMode.PAPER, description="paper or live.")
@@ -93,7 +105,7 @@ class Settings(BaseSettings):
         None, description="Where flagged redaction misses go; empty = <data_dir>/redaction_..."
     )
 
-    @field_validator("admin_ids", "allow_remote", mode="before")
+    @field_validator("admin_ids", "allow_remote", "allowed_user_ids", mode="before")
     @classmethod
     def _csv(cls, value: object) -> object:
         return _split_csv(value)
