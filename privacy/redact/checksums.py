@@ -1,0 +1,199 @@
+"""Checksum validators that turn "looks like" into "is": Luhn, IBAN, Base58Check, bech32,
+EIP-55, Japanese My Number, Verhoeff (Aadhaar) and the BIP-39 word lists.
+
+The BIP-39 lists come from the `mnemonic` package (MIT), read once on first use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from importlib import resources
+
+B58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_B58_INDEX = {c: i for i, c in enumerate(B58_ALPHABET)}
+BECH32_CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+_BECH32_INDEX = {c: i for i, c in enumerate(BECH32_CHARSET)}
+_BECH32_CONSTS = (1, 0x2BC830A3)
+
+
+def luhn_valid(digits: str) -> bool:
+    """Return True when the digit string passes the Luhn check (card numbers)."""
+    if not digits.isdigit() or len(digits) < 2:
+        return False
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = ord(ch) - 48
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def iban_valid(iban: str) -> bool:
+    """Return True when the compact IBAN passes the ISO 13616 mod-97 check."""
+    if len(iban) < 15 or len(iban) > 34 or not iban[:2].isalpha() or not iban[2:4].isdigit():
+        return False
+    moved = iban[4:] + iban[:4]
+    try:
+        number = "".join(str(int(ch, 36)) for ch in moved)
+    except ValueError:
+        return False
+    return int(number) % 97 == 1
+
+
+def b58decode(text: str) -> bytes | None:
+    """Decode Base58 (Bitcoin alphabet); None when a character is not in the alphabet."""
+    n = 0
+    for ch in text:
+        idx = _B58_INDEX.get(ch)
+        if idx is None:
+            return None
+        n = n * 58 + idx
+    body = n.to_bytes((n.bit_length() + 7) // 8, "big") if n else b""
+    pad = len(text) - len(text.lstrip("1"))
+    return b"\0" * pad + body
+
+
+def b58check_payload(text: str) -> bytes | None:
+    """Return the payload of a valid Base58Check string, else None."""
+    raw = b58decode(text)
+    if raw is None or len(raw) < 5:
+        return None
+    payload, check = raw[:-4], raw[-4:]
+    digest = hashlib.sha256(hashlib.sha256(payload).digest()).digest()
+    return payload if digest[:4] == check else None
+
+
+def _polymod(values: list[int]) -> int:
+    gen = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
+    chk = 1
+    for v in values:
+        top = chk >> 25
+        chk = ((chk & 0x1FFFFFF) << 5) ^ v
+        for i in range(5):
+            if (top >> i) & 1:
+                chk ^= gen[i]
+    return chk
+
+
+def bech32_valid(text: str) -> bool:
+    """Return True for a bech32 or bech32m string with a valid checksum (BIP-173/350)."""
+    if text.lower() != text and text.upper() != text:
+        return False
+    low = text.lower()
+    hrp, sep, data = low.rpartition("1")
+    if not sep or not hrp or len(data) < 6:
+        return False
+    values = [_BECH32_INDEX.get(c, -1) for c in data]
+    if -1 in values:
+        return False
+    expanded = [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp]
+    return _polymod(expanded + values) in _BECH32_CONSTS
+
+
+_KECCAK_RC = (
+    0x0000000000000001, 0x0000000000008082, 0x800000000000808A, 0x8000000080008000,
+    0x000000000000808B, 0x0000000080000001, 0x8000000080008081, 0x8000000000008009,
+    0x000000000000008A, 0x0000000000000088, 0x0000000080008009, 0x000000008000000A,
+    0x000000008000808B, 0x800000000000008B, 0x8000000000008089, 0x8000000000008003,
+    0x8000000000008002, 0x8000000000000080, 0x000000000000800A, 0x800000008000000A,
+    0x8000000080008081, 0x8000000000008080, 0x0000000080000001, 0x8000000080008008,
+)  # fmt: skip
+_KECCAK_ROT = (
+    (0, 36, 3, 41, 18), (1, 44, 10, 45, 2), (62, 6, 43, 15, 61),
+    (28, 55, 25, 21, 56), (27, 20, 39, 8, 14),
+)  # fmt: skip
+_MASK = (1 << 64) - 1
+
+
+def _rol(v: int, n: int) -> int:
+    return ((v << n) | (v >> (64 - n))) & _MASK if n else v
+
+
+def _keccak_f(a: list[list[int]]) -> None:
+    for rc in _KECCAK_RC:
+        c = [a[x][0] ^ a[x][1] ^ a[x][2] ^ a[x][3] ^ a[x][4] for x in range(5)]
+        d = [c[(x - 1) % 5] ^ _rol(c[(x + 1) % 5], 1) for x in range(5)]
+        for x in range(5):
+            for y in range(5):
+                a[x][y] ^= d[x]
+        b = [[0] * 5 for _ in range(5)]
+        for x in range(5):
+            for y in range(5):
+                b[y][(2 * x + 3 * y) % 5] = _rol(a[x][y], _KECCAK_ROT[x][y])
+        for x in range(5):
+            for y in range(5):
+                a[x][y] = b[x][y] ^ (~b[(x + 1) % 5][y] & b[(x + 2) % 5][y])
+        a[0][0] ^= rc
+
+
+def keccak256(data: bytes) -> bytes:
+    """Return the Keccak-256 digest (Ethereum's, not NIST SHA3-256)."""
+    rate = 136
+    padded = bytearray(data) + b"\x01" + b"\0" * ((-len(data) - 1) % rate)
+    padded[-1] |= 0x80
+    state = [[0] * 5 for _ in range(5)]
+    for off in range(0, len(padded), rate):
+        block = padded[off : off + rate]
+        for i in range(rate // 8):
+            state[i % 5][i // 5] ^= int.from_bytes(block[8 * i : 8 * i + 8], "little")
+        _keccak_f(state)
+    out = b"".join(state[i % 5][i // 5].to_bytes(8, "little") for i in range(4))
+    return out
+
+
+def eip55_valid(address: str) -> bool:
+    """Return True when a mixed-case 0x address carries a valid EIP-55 checksum."""
+    body = address[2:]
+    digest = keccak256(body.lower().encode()).hex()
+    for ch, nibble in zip(body, digest[: len(body)], strict=True):
+        if ch.isalpha() and (ch.isupper() != (int(nibble, 16) >= 8)):
+            return False
+    return True
+
+
+def mynumber_valid(digits: str) -> bool:
+    """Return True for a 12-digit Japanese My Number with a valid check digit."""
+    if len(digits) != 12 or not digits.isdigit():
+        return False
+    total = 0
+    for n in range(1, 12):
+        p = int(digits[11 - n])
+        q = n + 1 if n <= 6 else n - 5
+        total += p * q
+    rem = total % 11
+    check = 0 if rem <= 1 else 11 - rem
+    return check == int(digits[11])
+
+
+_VERHOEFF_D = (
+    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9), (1, 2, 3, 4, 0, 6, 7, 8, 9, 5),
+    (2, 3, 4, 0, 1, 7, 8, 9, 5, 6), (3, 4, 0, 1, 2, 8, 9, 5, 6, 7),
+    (4, 0, 1, 2, 3, 9, 5, 6, 7, 8), (5, 9, 8, 7, 6, 0, 4, 3, 2, 1),
+    (6, 5, 9, 8, 7, 1, 0, 4, 3, 2), (7, 6, 5, 9, 8, 2, 1, 0, 4, 3),
+    (8, 7, 6, 5, 9, 3, 2, 1, 0, 4), (9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+)  # fmt: skip
+_VERHOEFF_P = (
+    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9), (1, 5, 7, 6, 2, 8, 3, 0, 9, 4),
+    (5, 8, 0, 3, 7, 9, 6, 1, 4, 2), (8, 9, 1, 6, 0, 4, 3, 5, 2, 7),
+    (9, 4, 5, 3, 1, 2, 6, 8, 7, 0), (4, 2, 8, 6, 5, 7, 3, 9, 0, 1),
+    (2, 7, 9, 3, 8, 0, 6, 4, 1, 5), (7, 0, 4, 6, 9, 1, 3, 2, 5, 8),
+)  # fmt: skip
+
+
+def verhoeff_valid(digits: str) -> bool:
+    """Return True when the digit string passes the Verhoeff check (Aadhaar)."""
+    if not digits.isdigit():
+        return False
+    c = 0
+    for i, ch in enumerate(reversed(digits)):
+        c = _VERHOEFF_D[c][_VERHOEFF_P[i % 8][int(ch)]]
+    return c == 0
+
+
+@cache
+def bip39_words(language: str = "english") -> frozenset[str]:
+    """Return the BIP-39 word list shipped with the `mnemonic` package."""
+    text = resources.files("mnemonic").joinpath("wordlist", f"{language}.txt").read_text("utf-8")
+    return frozenset(w.strip() for w in text.splitlines() if w.strip())

@@ -1,0 +1,145 @@
+"""People and postal addresses: cue words, a first-name gazetteer, street and city shapes.
+
+Public figures and project names discussed as topics are protected, not redacted.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+from privacy.redact.candidates import Candidate
+from privacy.redact.labels import Label
+
+L = Label
+
+
+def _word_list(name: str) -> frozenset[str]:
+    text = resources.files("privacy.redact").joinpath("data", name).read_text("utf-8")
+    return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+
+
+FIRST_NAMES = _word_list("first_names.txt")
+NOT_NAMES = _word_list("not_names.txt")
+PUBLIC_NAMES_RE = re.compile(
+    r"Vitalik(?: Buterin)?|Satoshi Nakamoto|Changpeng Zhao|Michael Saylor|Saylor|Elon Musk"
+    r"|Sam Bankman-Fried|Do Kwon|Jerome Powell|Powell|Cathie Wood|Arthur Hayes|Brian Armstrong"
+    r"|Justin Sun|Anatoly Yakovenko|Charles Hoskinson|Gary Gensler|Larry Fink|Janet Yellen"
+    r"|Christine Lagarde|Jack Dorsey|Gavin Wood|Hal Finney|Nick Szabo|Adam Back|Roger Ver"
+    r"|Donald Trump|Joe Biden|Warren Buffett|Peter Schiff|Tom Lee|Raoul Pal|Mike Novogratz"
+    r"|Hayden Adams|Andre Cronje|Balaji Srinivasan|Richard Heart|Su Zhu|Kyle Davies"
+    r"|Fibonacci|Bollinger(?: Bands)?|Ichimoku(?: Kinko Hyo)?|Elliott|Wyckoff|Dow Theory|Gann"
+    r"|ヴィタリック|サトシ・ナカモト|パウエル議長|植田総裁|イーロン・マスク"
+)
+_TOK = r"[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)?|[A-Z][a-z]?[A-Z][a-z]+|O['’][A-Z][a-z]+"
+_PARTICLE = r"(?:van|von|de|der|den|da|del|della|di|le|la|bin|al|el|dos|du)"
+NAME = rf"(?:{_TOK})(?:\s+[A-Z]\.)?(?:\s+(?:{_PARTICLE}\s+){{0,2}}(?:{_TOK})){{0,2}}"
+CUE = (
+    r"(?i:my\s+name\s+is|my\s+name's|name\s+is|name\s*[:：]|i\s+am|i'm|this\s+is|it's|call\s+me"
+    r"|signed|regards,?|thanks,?|thank\s+you,?|cheers,?|best,?|sincerely,?|referred\s+by"
+    r"|registered\s+(?:under|to)(?:\s+the\s+name)?|under\s+the\s+name|(?:account\s+)?holder\s*:?"
+    r"|beneficiary\s*:?|recipient\s*:?|named|called|contact|add|ask\s+for|speak\s+(?:to|with)"
+    r"|talk\s+to|from|with|and|mr\.?|mrs\.?|ms\.?|miss|dr\.?|sir"
+    r"|my\s+(?:\w+\s+)?(?:brother|sister|wife|husband|friend|accountant|dad|mom|mum|father|mother"
+    r"|son|daughter|colleague|partner|boss|agent|lawyer|cousin|uncle|aunt|girlfriend|boyfriend"
+    r"|manager|advisor|adviser|neighbou?r|roommate|fianc[ée]e?|grandma|grandpa|buddy|mate"
+    r"|spouse|nephew|niece|coworker|co-worker|banker|broker|assistant)(?:'s)?(?:\s+name\s+is)?)"
+)
+CUED_NAME_RE = re.compile(rf"(?<![\w])(?:{CUE})\s+(?P<n>{NAME})")
+START_NAME_RE = re.compile(
+    rf"^(?:(?i:hi|hello|hey|dear)[,!]?\s+)?(?P<n>{NAME})(?=\s+here\b|,\s*(?i:tel|phone|email|uid|here"
+    r"|call|mobile|from))"
+)
+GAZETTEER_RE = re.compile(rf"(?<![\w@#/.-])(?P<n>{NAME})")
+JA_SURNAMES = (
+    "佐藤|鈴木|高橋|田中|伊藤|渡辺|渡邊|山本|中村|小林|加藤|吉田|山田|佐々木|山口|松本|井上|木村|林|清水"
+    "|斎藤|斉藤|山崎|森|池田|橋本|阿部|石川|山下|中島|石井|小川|前田|岡田|長谷川|藤田|後藤|近藤|村上|遠藤"
+    "|青木|坂本|西村|福田|太田|三浦|藤井|岡本|松田|中川|中野|原田|小野|田村|竹内|金子|和田|中山|石田|上田"
+)
+_JA_GIVEN = (
+    r"(?:[ \u3000]?[\u4e00-\u9fff]{1,2}[\u3040-\u309f]{0,2}|[ \u3000]?[\u3040-\u309f]{2,3})??"
+)
+JA_CUE_AFTER = r"(?=と申します|といいます|と言います|です|でございます|さん|様|氏|くん|ちゃん|名義)"
+JA_NAME_RE = re.compile(rf"(?P<n>(?:{JA_SURNAMES}){_JA_GIVEN}){JA_CUE_AFTER}")
+_JA_FULL = r"[\u4e00-\u9fff]{1,4}(?:[ \u3000]?[\u4e00-\u9fff\u3040-\u309f]{1,3})?"
+JA_CUED_RE = re.compile(
+    rf"(?:名義は|名前は|氏名[:：は]\s*)(?P<n>{_JA_FULL})"
+    rf"|(?P<m>[\u4e00-\u9fff]{{2,4}}(?:[ \u3000]?[\u4e00-\u9fff\u3040-\u309f]{{1,3}})?)"
+    r"(?=と申します|といいます)"
+)
+
+_STREET = (
+    r"(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Place|Pl|Way|Court|Ct"
+    r"|Terrace|Close|Crescent|Square|Sq|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Row|Mews|Gardens"
+    r"|Walk|Trail|Plaza)\.?"
+)
+_UKPC = r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}"
+_CITY = r"[A-Z][A-Za-z.'-]+(?:\s[A-Z][A-Za-z.'-]+){0,2}"
+EN_ADDRESS_RE = re.compile(
+    rf"(?:(?:Flat|Apt\.?|Apartment|Unit|Suite)\s*[\w-]+,?\s+)?\d{{1,5}}[A-Za-z]?,?\s+"
+    rf"(?:[A-Z][A-Za-z'-]*\s+){{1,3}}{_STREET}(?![A-Za-z])"
+    rf"(?:,?\s*(?:Apt|Apartment|Unit|Suite|Flat|#)\.?\s*[A-Za-z0-9-]+)?"
+    rf"(?:,\s*{_CITY}(?=,?\s*(?:[A-Z]{{2}}\b|\d{{5}}|{_UKPC}))(?:,?\s*[A-Z]{{2}}\b)?"
+    rf"(?:\s+\d{{5}}(?:-\d{{4}})?|\s+{_UKPC})?)?"
+)
+EU_ADDRESS_RE = re.compile(
+    r"[A-ZÄÖÜ][a-zäöüß]+(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|ufer)\s+\d{1,4}[a-z]?"
+    r"(?:,\s*\d{5}\s+[A-ZÄÖÜ][\wäöüß]+(?:\s(?:am|an der|im)\s[A-ZÄÖÜ][\wäöüß]+)?)?"
+    r"|\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.|boulevard|bd|place|allée|impasse|chemin"
+    r"|quai|route|cours|via|viale|piazza|calle|avenida|plaza)\s+(?:[\wÀ-ÿ'’-]+\s){0,5}?[\wÀ-ÿ'’-]+"
+    r"(?:,?\s+\d{5}\s+[A-ZÀ-Ý][\wÀ-ÿ-]+)?"
+)
+JA_ADDRESS_RE = re.compile(
+    r"(?:〒\s?\d{3}[-−－]?\d{4}\s*)?(?:東京都|北海道|(?:京都|大阪)府|[\u4e00-\u9fff]{2,3}県)"
+    r"[\u4e00-\u9fff\u3040-\u30ffー]{1,20}?(?:\d+丁目)?\d+(?:[-−－]\d+){0,3}(?:番地?|号)?"
+    r"(?:\s*[\u4e00-\u9fff\u30a0-\u30ffー]+\s?\d+(?:号室)?)?|〒\s?\d{3}[-−－]\d{4}"
+)
+
+
+def protected_names(text: str) -> list[tuple[int, int]]:
+    """Return spans of public figures and named indicators, which must survive."""
+    return [m.span() for m in PUBLIC_NAMES_RE.finditer(text)]
+
+
+def people(text: str) -> list[Candidate]:
+    out: list[Candidate] = []
+    for rx in (CUED_NAME_RE, START_NAME_RE):
+        for m in rx.finditer(text):
+            span = _trim_name(text, m.start("n"), m.end("n"))
+            if span is not None:
+                out.append(Candidate(*span, L.PERSON, 30))
+    for m in GAZETTEER_RE.finditer(text):
+        first = m.group("n").split()[0]
+        if first in FIRST_NAMES and first not in NOT_NAMES:
+            out.append(Candidate(*m.span("n"), L.PERSON, 29))
+    if _has_cjk(text):
+        out += [Candidate(*m.span("n"), L.PERSON, 31) for m in JA_NAME_RE.finditer(text)]
+        for m in JA_CUED_RE.finditer(text):
+            group = "n" if m.group("n") else "m"
+            out.append(Candidate(*m.span(group), L.PERSON, 31))
+    return out
+
+
+def _trim_name(text: str, start: int, end: int) -> tuple[int, int] | None:
+    words = text[start:end].split()
+    while words and words[-1] in NOT_NAMES:
+        words.pop()
+    if not words or words[0] in NOT_NAMES:
+        return None
+    end = start + len(" ".join(words)) if " " in text[start:end] else start + len(words[0])
+    return start, text.find(words[-1], start) + len(words[-1])
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u3040" <= ch <= "\u9fff" for ch in text)
+
+
+def addresses(text: str) -> list[Candidate]:
+    out = [Candidate(*m.span(), L.ADDRESS, 68) for m in EN_ADDRESS_RE.finditer(text)]
+    out += [Candidate(*m.span(), L.ADDRESS, 68) for m in EU_ADDRESS_RE.finditer(text)]
+    if _has_cjk(text) or "〒" in text:
+        out += [Candidate(*m.span(), L.ADDRESS, 68) for m in JA_ADDRESS_RE.finditer(text)]
+    return out
+
+
+DETECTORS = (people, addresses)

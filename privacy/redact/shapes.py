@@ -1,0 +1,277 @@
+"""Detectors for values recognisable by their shape, confirmed by a checksum where one exists.
+
+Each detector is a function `text -> list[Candidate]`. Shapes are written to generalise
+(separators, lengths, alphabets), not to match any one example.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from privacy.redact import checksums as cs
+from privacy.redact.candidates import Candidate
+from privacy.redact.labels import Label
+
+Detector = Callable[[str], list[Candidate]]
+L = Label
+
+_NB = r"(?<![0-9A-Za-z])"  # no alphanumeric immediately before
+_NA = r"(?![0-9A-Za-z])"  # ... or after
+
+URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"'）」]+", re.IGNORECASE)
+EMAIL_RE = re.compile(
+    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![A-Za-z0-9])"
+)
+HANDLE_RE = re.compile(r"(?<![A-Za-z0-9_@.])@[A-Za-z][A-Za-z0-9_]{3,31}(?![A-Za-z0-9_@])")
+HEX_RE = re.compile(_NB + r"(0x)?([0-9a-fA-F]{32,128})" + _NA)
+UUID_RE = re.compile(_NB + r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}" + _NA)
+BASE58_RE = re.compile(_NB + r"[1-9A-HJ-NP-Za-km-z]{25,100}" + _NA)
+BECH32_RE = re.compile(_NB + r"(?:bc|tb|bcrt|ltc|tltc)1[02-9ac-hj-np-z]{8,90}" + _NA, re.I)
+PREFIXED_KEY_RE = re.compile(
+    _NB + r"(?:sk-(?:proj-|live-|ant-)?|sk_(?:live|test)_|pk_(?:live|test)_|rk_live_|CG-|xox[abpr]-"
+    r"|gh[pousr]_|github_pat_|glpat-|AKIA|ASIA|AIza|hf_|npm_)[A-Za-z0-9_-]{12,}" + _NA
+)
+JWT_RE = re.compile(
+    r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"
+)
+BOT_TOKEN_RE = re.compile(r"(?<![0-9A-Za-z])\d{6,12}:[A-Za-z0-9_-]{30,}")
+TOKEN_RE = re.compile(r"(?<![A-Za-z0-9_+/=-])[A-Za-z0-9][A-Za-z0-9_+/=-]{15,}(?![A-Za-z0-9_+/=-])")
+IBAN_RE = re.compile(_NB + r"[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{4}){2,7}(?:[ -]?[A-Z0-9]{1,3})?" + _NA)
+DIGIT_RUN_RE = re.compile(r"(?<![\d.,/:$€£¥-])\d(?:[ -]?\d){7,22}(?![\d]|[.,]\d)")
+SSN_RE = re.compile(r"(?<![\d-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\d-])")
+NINO_RE = re.compile(
+    r"(?<![A-Za-z0-9])(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
+    r" ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![A-Za-z0-9])"
+)
+IPV4_RE = re.compile(
+    r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+    r"(?![\d]|\.\d)"
+)
+IPV6_RE = re.compile(
+    r"(?<![0-9A-Fa-f:])(?:(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}"
+    r"|(?:[0-9A-Fa-f]{1,4}:){1,6}(?::[0-9A-Fa-f]{1,4}){1,6}"
+    r"|(?:[0-9A-Fa-f]{1,4}:){1,7}:|::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4})(?![0-9A-Fa-f:])"
+)
+PHONE_INTL_RE = re.compile(r"(?<![\w+])\+\d{1,3}(?:[ .\-\u2010-]?\(?\d{1,5}\)?){2,6}(?![\d])")
+PHONE_NATIONAL_RE = re.compile(
+    r"(?<![\w.,/$€£¥+-])(?:\(0?\d{2,5}\)[ .-]?\d{2,4}[ .-]?\d{3,4}"
+    r"|0\d{1,4}(?:[ .\-]\d{2,8}){1,4}|0[5789]0\d{8}"
+    r"|\(\d{3}\) ?\d{3}[ .-]\d{4}|\d{3}[.-]\d{3}[.-]\d{4})(?![\w.,]|-\d)"
+)
+TX_WORDS = re.compile(r"(?i)tx|hash|transaction|txid|トランザクション|送金|取引")
+KEY_WORDS = re.compile(r"(?i)priv|key|秘密鍵|secret|import|wallet")
+CARD_WORDS = re.compile(r"(?i)card|visa|master|amex|カード")
+ORDER_WORDS = re.compile(r"(?i)order|注文|block|ブロック|#")
+NATID_WORDS = re.compile(r"(?i)my ?number|マイナンバー|aadhaar|national|ssn|social|個人番号|\bid\b")
+ACCOUNT_WORDS = re.compile(r"(?i)account|acct|口座")
+
+
+def _before(text: str, start: int, width: int = 40) -> str:
+    return text[max(0, start - width) : start]
+
+
+def find_urls(text: str) -> list[tuple[int, int]]:
+    """Return the spans of URLs (public links are kept; only strong secrets inside them go)."""
+    return [m.span() for m in URL_RE.finditer(text)] if ("http" in text or "www." in text) else []
+
+
+def emails(text: str) -> list[Candidate]:
+    if "@" not in text:
+        return []
+    return [Candidate(*m.span(), L.EMAIL, 90, True) for m in EMAIL_RE.finditer(text)]
+
+
+def handles(text: str) -> list[Candidate]:
+    if "@" not in text:
+        return []
+    return [Candidate(*m.span(), L.TELEGRAM_HANDLE, 40) for m in HANDLE_RE.finditer(text)]
+
+
+def hex_strings(text: str) -> list[Candidate]:
+    out: list[Candidate] = []
+    for m in HEX_RE.finditer(text):
+        body = m.group(2)
+        if not any(c.isdigit() for c in body) or not any(c.isalpha() for c in body):
+            continue
+        ctx = _before(text, m.start())
+        if len(body) == 64:
+            tx = bool(TX_WORDS.search(ctx)) and not re.search(r"(?i)priv|秘密鍵", ctx)
+            key = bool(KEY_WORDS.search(ctx))
+            label = L.TX_HASH if tx or (m.group(1) and not key) else L.PRIVATE_KEY
+        else:
+            label = L.API_KEY
+        out.append(Candidate(*m.span(), label, 80, True))
+    for m in re.finditer(_NB + r"0x[0-9a-fA-F]{40}" + _NA, text):
+        out.append(Candidate(*m.span(), L.CRYPTO_ADDRESS, 85, True))
+    return out
+
+
+def uuids(text: str) -> list[Candidate]:
+    return [Candidate(*m.span(), L.API_KEY, 75, True) for m in UUID_RE.finditer(text)]
+
+
+def base58_strings(text: str) -> list[Candidate]:
+    out: list[Candidate] = []
+    for m in BASE58_RE.finditer(text):
+        token = m.group()
+        label = _base58_label(token)
+        if label is not None:
+            out.append(Candidate(*m.span(), label, 85, True))
+    return out
+
+
+def _base58_label(token: str) -> Label | None:
+    payload = cs.b58check_payload(token)
+    if payload is not None:
+        if len(payload) == 21 and payload[0] in (0x00, 0x05, 0x41, 0x6F, 0xC4, 0x30, 0x32):
+            return L.CRYPTO_ADDRESS
+        if payload[0] in (0x80, 0xEF) and len(payload) in (33, 34):
+            return L.PRIVATE_KEY
+        if token[:4] in ("xprv", "tprv", "yprv", "zprv"):
+            return L.PRIVATE_KEY
+        return L.CRYPTO_ADDRESS
+    raw = cs.b58decode(token)
+    if raw is None or not _mixed(token):
+        return None
+    if len(raw) == 32 and 32 <= len(token) <= 44:
+        return L.CRYPTO_ADDRESS
+    if len(raw) == 64 and 80 <= len(token) <= 90:
+        return L.TX_HASH
+    return None
+
+
+def _mixed(token: str) -> bool:
+    return (
+        any(c.isdigit() for c in token)
+        and any(c.isupper() for c in token)
+        and any(c.islower() for c in token)
+    )
+
+
+def bech32_strings(text: str) -> list[Candidate]:
+    out = []
+    for m in BECH32_RE.finditer(text):
+        if cs.bech32_valid(m.group()) or len(m.group()) >= 26:
+            out.append(Candidate(*m.span(), L.CRYPTO_ADDRESS, 85, True))
+    return out
+
+
+def api_keys(text: str) -> list[Candidate]:
+    out = [Candidate(*m.span(), L.API_KEY, 88, True) for m in PREFIXED_KEY_RE.finditer(text)]
+    if "eyJ" in text:
+        out += [Candidate(*m.span(), L.API_KEY, 88, True) for m in JWT_RE.finditer(text)]
+    if ":" in text:
+        out += [Candidate(*m.span(), L.API_KEY, 88, True) for m in BOT_TOKEN_RE.finditer(text)]
+    return out
+
+
+def secret_tokens(text: str) -> list[Candidate]:
+    """Long tokens that look random (letters and digits mixed): keys, secrets, passwords."""
+    out = []
+    for m in TOKEN_RE.finditer(text):
+        token = m.group()
+        if _looks_random(token):
+            out.append(Candidate(*m.span(), L.API_KEY, 50, len(token) >= 20))
+    return out
+
+
+def _looks_random(token: str) -> bool:
+    digits = sum(c.isdigit() for c in token)
+    upper = sum(c.isupper() for c in token)
+    lower = sum(c.islower() for c in token)
+    if digits == len(token) or digits < 2 or upper + lower < 4:
+        return False
+    if upper and lower:
+        return True
+    return len(token) >= 20 or (digits >= 4 and len(token) >= 16 and not token.isupper())
+
+
+def ibans(text: str) -> list[Candidate]:
+    out = []
+    for m in IBAN_RE.finditer(text):
+        raw = m.group()
+        end = m.end()
+        while raw:
+            if cs.iban_valid(raw.replace(" ", "").replace("-", "")):
+                out.append(Candidate(m.start(), end, L.IBAN, 86, True))
+                break
+            cut = max(raw.rfind(" "), raw.rfind("-"))
+            if cut < 15:
+                break
+            end -= len(raw) - cut
+            raw = raw[:cut]
+    return out
+
+
+def digit_runs(text: str) -> list[Candidate]:
+    """Cards (Luhn), My Number / Aadhaar (check digits), and ids named by context."""
+    out = []
+    for m in DIGIT_RUN_RE.finditer(text):
+        raw = m.group()
+        digits = raw.replace(" ", "").replace("-", "")
+        label = _digit_label(digits, raw != digits, _before(text, m.start(), 30))
+        if label is not None:
+            out.append(Candidate(*m.span(), label, 70, label is L.CREDIT_CARD))
+    return out
+
+
+def _digit_label(digits: str, grouped: bool, ctx: str) -> Label | None:
+    n = len(digits)
+    if CARD_WORDS.search(ctx) and 12 <= n <= 19:
+        return L.CREDIT_CARD
+    order = bool(ORDER_WORDS.search(ctx))
+    if 13 <= n <= 19 and cs.luhn_valid(digits) and (grouped or not order):
+        return L.CREDIT_CARD
+    if n == 12 and NATID_WORDS.search(ctx):
+        return L.NATIONAL_ID
+    checked = cs.mynumber_valid(digits) or cs.verhoeff_valid(digits)
+    if n == 12 and (grouped or not order) and checked:
+        return L.NATIONAL_ID
+    return None
+
+
+def national_ids(text: str) -> list[Candidate]:
+    out = [Candidate(*m.span(), L.NATIONAL_ID, 72, True) for m in SSN_RE.finditer(text)]
+    out += [Candidate(*m.span(), L.NATIONAL_ID, 72) for m in NINO_RE.finditer(text)]
+    return out
+
+
+def ip_addresses(text: str) -> list[Candidate]:
+    out = []
+    if text.count(".") >= 3:
+        out += [Candidate(*m.span(), L.IP_ADDRESS, 65, True) for m in IPV4_RE.finditer(text)]
+    if text.count(":") >= 2:
+        for m in IPV6_RE.finditer(text):
+            value = m.group()
+            if (value.count(":") >= 3 or "::" in value) and sum(c.isalnum() for c in value) >= 6:
+                out.append(Candidate(*m.span(), L.IP_ADDRESS, 65, True))
+    return out
+
+
+def phones(text: str) -> list[Candidate]:
+    out = []
+    for rx in (PHONE_INTL_RE, PHONE_NATIONAL_RE):
+        for m in rx.finditer(text):
+            n = sum(c.isdigit() for c in m.group())
+            if 8 <= n <= 15:
+                out.append(Candidate(*m.span(), L.PHONE, 60))
+    return out
+
+
+DETECTORS: tuple[Detector, ...] = (
+    emails,
+    handles,
+    hex_strings,
+    uuids,
+    base58_strings,
+    bech32_strings,
+    api_keys,
+    secret_tokens,
+    ibans,
+    digit_runs,
+    national_ids,
+    ip_addresses,
+    phones,
+)
