@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.conversation import Conversation, Registry
+from bot.conversation import Conversation, Registry, Request
+from bot.errors import ConfigError
 from bot.handlers import build_registry
 from bot.services import Clock, Services, utc_now
 from bot.settings import Settings
 from bot.storage import make_engine, migrate
+from trading.ports import MarketData
 
 
 @dataclass
@@ -18,6 +20,8 @@ class Overrides:
     Each feature adds an optional field here (e.g. a scripted chat model, a market data source
     pointed at a local server) and uses it in its builder instead of the default.
     """
+
+    market: MarketData | None = None
 
 
 @dataclass
@@ -42,8 +46,71 @@ def build_services(
     overrides = overrides or Overrides()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.resolved_database_url, schema=settings.database_schema or None)
+    check_residency(settings)
     migrate(engine)
-    return Services(settings=settings, engine=engine, clock=clock)
+    services = Services(settings=settings, engine=engine, clock=clock)
+    _build_privacy(services)
+    _build_alerts(services, overrides)
+    return services
+
+
+def check_residency(settings: Settings) -> None:
+    """Refuse a non-local database or LLM endpoint unless QNABOT_ALLOW_REMOTE lists its host."""
+    from privacy.residency import remote_endpoints
+
+    endpoints = {"database": settings.resolved_database_url, "LLM endpoint": settings.llm_url}
+    remote = remote_endpoints(endpoints, settings.allow_remote)
+    if remote:
+        first = remote[0]
+        raise ConfigError(
+            "QNABOT_ALLOW_REMOTE",
+            f"the {first.what} host {first.host!r} is not on this machine; data stays local "
+            f"unless you add {first.host} to QNABOT_ALLOW_REMOTE",
+        )
+
+
+def _build_privacy(services: Services) -> None:
+    from privacy import PrivacyService, Pseudonymizer, RetentionDays, SecretBox
+    from privacy.crypto import key_from_base64, load_or_create_key
+    from privacy.pseudonym import load_or_create_secret
+
+    settings = services.settings
+    key = (
+        key_from_base64(settings.encryption_key.get_secret_value())
+        if settings.encryption_key
+        else load_or_create_key(settings.data_dir / "secret.key")
+    )
+    privacy = PrivacyService(
+        services.engine,
+        services.clock,
+        Pseudonymizer(load_or_create_secret(settings.data_dir / "pseudonym.key")),
+        SecretBox(key),
+        RetentionDays(settings.retention_finetune_days, settings.retention_audit_days),
+    )
+
+    async def keep_for_finetuning(req: Request, reply: str) -> None:
+        if req.is_private:
+            privacy.record_turn(req.user_id, req.text, reply)
+
+    services.privacy = privacy
+    services.user_data_owners.append(privacy)
+    services.turn_hooks.append(keep_for_finetuning)
+
+
+def _build_alerts(services: Services, overrides: Overrides) -> None:
+    from trading.alerts import AlertService
+
+    settings = services.settings
+    # Alerts read candles from the market data service (or the override in tests).
+    market = overrides.market or getattr(services, "market", None)
+    services.alerts = AlertService(
+        services.engine,
+        market,
+        services.clock,
+        max_per_user=settings.alert_max_per_user,
+        notify_per_hour=settings.alert_notify_per_hour,
+    )
+    services.user_data_owners.append(services.alerts)
 
 
 async def open_runtime(

@@ -13,6 +13,8 @@ from bot.settings import Settings
 
 if TYPE_CHECKING:
     from bot.conversation import Request
+    from privacy import PrivacyService
+    from trading.alerts import AlertService
 
 Clock = Callable[[], datetime]
 TurnHook = Callable[["Request", str], Awaitable[None]]
@@ -57,3 +59,5 @@ class Services:
     user_data_owners: list[UserDataOwner] = field(default_factory=list)
     turn_hooks: list[TurnHook] = field(default_factory=list)
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    alerts: AlertService | None = None
+    privacy: PrivacyService | None = None

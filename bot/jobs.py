@@ -1,0 +1,55 @@
+"""Periodic jobs the transport schedules (PTB JobQueue in bot.telegram).
+
+A job is a plain coroutine over the runtime plus a `Notify` that sends a Reply to a chat and
+says whether it was delivered; it never sees Telegram. Jobs persist their progress in the
+database, so a restart neither loses nor repeats work.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.conversation import Reply
+
+if TYPE_CHECKING:
+    from bot.app import Runtime
+    from trading.alerts import Firing
+
+log = logging.getLogger(__name__)
+
+Notify = Callable[[int, Reply], Awaitable[bool]]
+"""Send `reply` to chat `chat_id`; return False when it should be retried later."""
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodicJob:
+    name: str
+    interval_s: float
+    first_s: float
+    run: Callable[[Runtime, Notify], Awaitable[None]]
+
+
+async def check_alerts(runtime: Runtime, notify: Notify) -> None:
+    """Evaluate alerts on newly closed candles, then send what fired (paced per user)."""
+    from bot.handlers.alerts import firing_text
+
+    service = runtime.services.alerts
+    if service is None:
+        return
+    fired = await service.check()
+
+    async def send(firing: Firing) -> bool:
+        return await notify(firing.alert.chat_id, Reply(text=firing_text(firing)))
+
+    sent = await service.deliver_due(send)
+    if fired or sent:
+        log.info("alerts fired=%d sent=%d", fired, sent)
+
+
+def periodic_jobs(runtime: Runtime) -> list[PeriodicJob]:
+    """Return the jobs to schedule for this runtime."""
+    settings = runtime.services.settings
+    return [PeriodicJob("alerts", settings.alert_check_interval_s, 2.0, check_alerts)]
