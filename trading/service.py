@@ -1,0 +1,564 @@
+"""Proposals, approval and execution: money moves only on an approved, fresh proposal, once.
+
+Exactly-once: approval is a conditional UPDATE (pending -> approved, only by the proposing
+user, only before expiry) committed together with the order row that carries the client
+order id, BEFORE anything is sent. Whoever loses that race (a second worker, a double click)
+sees `AlreadyDecided`. `create_order` is never retried: when the outcome is unknown (timeout,
+dropped response, crash) the order is looked up by its client order id a bounded number of
+times; only repeated "not found" answers mark it as not placed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import ROUND_DOWN, Decimal
+
+from sqlalchemy import Engine
+
+from trading import risk
+from trading.errors import (
+    AlreadyDecided,
+    ExchangeRefused,
+    ExchangeUnavailable,
+    MarketDataError,
+    NotYourProposal,
+    OrderNotFound,
+    PriceMoved,
+    ProposalExpired,
+    ProposalNotFound,
+    TradingError,
+)
+from trading.models import OrderState, ProposalStatus, TradeOrder, TradeProposal
+from trading.portfolio import Fill, Ledger, Position, build_ledger, start_of_day
+from trading.ports import Balance, Exchange, OrderRequest, OrderStatus, OrderType, Side
+from trading.store import TradingStore
+from trading.venues import Venues
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+Rating = Callable[[str], Awaitable[str | None]]
+FEE_RATE_ESTIMATE = Decimal("0.001")
+
+
+@dataclass(frozen=True, slots=True)
+class TradingConfig:
+    mode: str = "paper"
+    proposal_ttl_s: int = 60
+    price_tolerance_pct: Decimal = Decimal("0.5")
+    order_timeout_s: float = 10.0
+    reconcile_checks: int = 5
+    reconcile_delay_s: float = 0.3
+    risk: risk.RiskLimits = field(default_factory=risk.RiskLimits)
+
+
+@dataclass(frozen=True, slots=True)
+class TradeAsk:
+    """A trade the user asked for in a parsed command (never from model output)."""
+
+    side: Side
+    symbol: str
+    amount: Decimal | None = None  # base units
+    quote_amount: Decimal | None = None  # budget in quote units
+    order_type: OrderType = OrderType.MARKET
+    price: Decimal | None = None  # limit price
+    trigger: Decimal | None = None  # stop trigger
+    stop_loss: Decimal | None = None
+    take_profit: Decimal | None = None
+    mood: str | None = None  # "fomo" / "panic" from the wording, decided by the bot layer
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalView:
+    id: str
+    kind: str
+    mode: str
+    symbol: str
+    side: str
+    order_type: str
+    amount: Decimal
+    notional: Decimal
+    price_ref: Decimal
+    limit_price: Decimal | None
+    trigger_price: Decimal | None
+    stop_loss: Decimal | None
+    take_profit: Decimal | None
+    fee_estimate: Decimal
+    risk_quote: Decimal
+    risk_pct: Decimal | None
+    warnings: tuple[str, ...]
+    status: str
+    expires_at: datetime
+    flatten: bool = False
+    rating: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderView:
+    id: int
+    symbol: str
+    side: str
+    order_type: str
+    amount: Decimal
+    status: str
+    filled: Decimal
+    average: Decimal | None
+    fee: Decimal
+    fee_currency: str
+    price: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class Pnl:
+    realized: Decimal
+    unrealized: Decimal
+    fees: Decimal
+    closed_trades: int
+
+
+@dataclass(frozen=True, slots=True)
+class Approval:
+    """The outcome of pressing Approve: a confirmation is needed, or orders were sent."""
+
+    proposal: ProposalView
+    orders: tuple[OrderView, ...] = ()
+    needs_confirm: bool = False
+    canceled: int = 0
+
+
+def view_of(row: TradeProposal, rating: str | None = None) -> ProposalView:
+    notional = row.amount * (row.limit_price or row.trigger_price or row.price_ref)
+    pct = (row.risk_quote / row.equity * 100).quantize(Decimal("0.01")) if row.equity else None
+    return ProposalView(
+        id=row.id,
+        kind=row.kind,
+        mode=row.mode,
+        symbol=row.symbol,
+        side=row.side,
+        order_type=row.order_type,
+        amount=row.amount,
+        notional=notional,
+        price_ref=row.price_ref,
+        limit_price=row.limit_price,
+        trigger_price=row.trigger_price,
+        stop_loss=row.stop_loss,
+        take_profit=row.take_profit,
+        fee_estimate=row.fee_estimate,
+        risk_quote=row.risk_quote,
+        risk_pct=pct,
+        warnings=tuple(w for w in row.flags.split(",") if w),
+        status=row.status,
+        expires_at=row.expires_at,
+        flatten=row.flatten,
+        rating=rating,
+    )
+
+
+def order_view(row: TradeOrder) -> OrderView:
+    return OrderView(
+        id=row.id or 0,
+        symbol=row.symbol,
+        side=row.side,
+        order_type=row.order_type,
+        amount=row.amount,
+        status=row.status,
+        filled=row.filled,
+        average=row.average,
+        fee=row.fee,
+        fee_currency=row.fee_currency,
+        price=row.price,
+    )
+
+
+def client_order_id(proposal_id: str, leg: int) -> str:
+    """Return the exchange client order id of one leg of a proposal (≤ 36 characters)."""
+    return f"qnb{proposal_id}{leg:02d}"
+
+
+def new_order(
+    row: TradeProposal, leg: int, side: str, amount: Decimal, now: datetime, symbol: str = ""
+) -> TradeOrder:
+    """Return the order row of one leg, recorded before it is sent."""
+    market = leg == 0
+    return TradeOrder(
+        proposal_id=row.id,
+        leg=leg,
+        user_id=row.user_id,
+        mode=row.mode,
+        client_order_id=client_order_id(row.id, leg),
+        symbol=symbol or row.symbol,
+        side=side,
+        order_type=row.order_type if market else OrderType.MARKET,
+        amount=amount,
+        price=row.limit_price if market else None,
+        trigger_price=row.trigger_price if market else None,
+        status=OrderState.SENDING,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+class TradingService:
+    """Propose, approve, reject, expire, reconcile; portfolio views over the bot's orders."""
+
+    name = "trading"
+
+    def __init__(
+        self,
+        engine: Engine,
+        venues: Venues,
+        config: TradingConfig,
+        *,
+        clock: Clock,
+        rating: Rating | None = None,
+    ) -> None:
+        self.engine = engine
+        self.store = TradingStore(engine)
+        self.venues = venues
+        self._venue = venues.for_user
+        self.config = config
+        self._clock = clock
+        self._rating = rating
+
+    # -- proposals ------------------------------------------------------------------------
+
+    async def propose(self, user_id: int, chat_id: int, ask: TradeAsk) -> ProposalView:
+        """Check the risk rules and store a proposal; raise RiskRejected naming the rule."""
+        exchange = await self._venue(user_id)
+        rules = await exchange.market_rules(ask.symbol)
+        ticker = await exchange.fetch_ticker(ask.symbol)
+        now = self._clock()
+        ref = ask.price or ask.trigger or ticker.last
+        amount = ask.amount
+        if amount is None and ask.quote_amount is not None:
+            amount = ask.quote_amount / ref
+        amount = _truncate(amount or Decimal(0), rules.amount_step)
+        notional = amount * ref
+        fee = (notional * FEE_RATE_ESTIMATE).quantize(Decimal("0.0001"))
+        ledger = self.ledger(user_id)
+        limits = self.store.limits_for(user_id, self.config.risk)
+        held = {p.symbol for p in ledger.positions}
+        risk.check(
+            limits,
+            risk.TradeFacts(
+                side=ask.side,
+                notional=notional,
+                has_stop=ask.stop_loss is not None,
+                opens_new_position=ask.side is Side.BUY and ask.symbol not in held,
+                open_positions=len(held),
+                realized_today=ledger.realized_since(start_of_day(now)),
+                recent_results=ledger.recent_results(),
+                min_notional=max(rules.min_notional, Decimal(0)),
+                now=now,
+            ),
+        )
+        warnings = risk.emotion_warnings(
+            ask.mood, self.store.plan_for(user_id, rules.base), ask.side, ref
+        )
+        equity = await self._equity(exchange)
+        row = TradeProposal(
+            id=secrets.token_hex(8),
+            kind="order",
+            user_id=user_id,
+            chat_id=chat_id,
+            mode=self.config.mode,
+            symbol=ask.symbol,
+            side=ask.side,
+            order_type=ask.order_type,
+            amount=amount,
+            price_ref=ticker.last,
+            limit_price=ask.price,
+            trigger_price=ask.trigger,
+            stop_loss=ask.stop_loss,
+            take_profit=ask.take_profit,
+            fee_estimate=fee,
+            risk_quote=risk.risk_in_quote(ask.side, amount, ref, ask.stop_loss, fee),
+            equity=equity,
+            flags=",".join(warnings),
+            status=ProposalStatus.PENDING,
+            created_at=now,
+            expires_at=now + timedelta(seconds=self.config.proposal_ttl_s),
+        )
+        self.store.add(row)
+        log.info("proposal created id=%s kind=order warnings=%d", row.id, len(warnings))
+        return view_of(row, await self._rate(ask.symbol))
+
+    async def propose_panic(self, user_id: int, chat_id: int, *, flatten: bool) -> ProposalView:
+        """Store a proposal to cancel every open order (and sell every position if flatten)."""
+        now = self._clock()
+        row = TradeProposal(
+            id=secrets.token_hex(8),
+            kind="panic",
+            user_id=user_id,
+            chat_id=chat_id,
+            mode=self.config.mode,
+            flatten=flatten,
+            status=ProposalStatus.PENDING,
+            created_at=now,
+            expires_at=now + timedelta(seconds=self.config.proposal_ttl_s),
+        )
+        self.store.add(row)
+        return view_of(row)
+
+    async def reject(self, proposal_id: str, user_id: int) -> ProposalView:
+        """Reject a pending proposal (only its owner)."""
+        row = self._owned(proposal_id, user_id)
+        if not self.store.transition(row.id, user_id, ProposalStatus.REJECTED, self._clock()):
+            raise AlreadyDecided(self.store.proposal(proposal_id).status)  # type: ignore[union-attr]
+        return view_of(self.store.proposal(proposal_id))  # type: ignore[arg-type]
+
+    def expire_due(self) -> int:
+        """Mark every pending proposal past its expiry as expired; return how many."""
+        return self.store.expire_due(self._clock())
+
+    # -- approval -----------------------------------------------------------------------------
+
+    async def approve(self, proposal_id: str, user_id: int, *, confirm: bool = False) -> Approval:
+        """Execute a proposal once; raise a ProposalError when that is not allowed now."""
+        row = self._owned(proposal_id, user_id)
+        now = self._clock()
+        if row.status not in (ProposalStatus.PENDING, ProposalStatus.CONFIRMING):
+            raise AlreadyDecided(row.status)
+        if now >= row.expires_at:
+            self.store.transition(row.id, user_id, ProposalStatus.EXPIRED, now)
+            raise ProposalExpired("expired")
+        if row.flags and not (confirm and row.status == ProposalStatus.CONFIRMING):
+            if not self.store.transition(row.id, user_id, ProposalStatus.CONFIRMING, now):
+                raise AlreadyDecided(self.store.status_of(row.id))
+            return Approval(view_of(row), needs_confirm=True)
+        exchange = await self._venue(user_id)
+        if row.kind == "panic":
+            return await self._execute_panic(row, exchange)
+        await self._recheck_price(row, exchange)
+        order = new_order(row, 0, row.side, row.amount, now)
+        if not await asyncio.to_thread(self.store.claim, row, order, now):
+            raise AlreadyDecided(self.store.status_of(row.id))
+        log.info("proposal approved id=%s order=%s", row.id, order.id)
+        placed = await self._send(exchange, order)
+        return Approval(view_of(self.store.proposal(row.id) or row), (order_view(placed),))
+
+    async def _recheck_price(self, row: TradeProposal, exchange: Exchange) -> None:
+        ticker = await exchange.fetch_ticker(row.symbol)
+        moved = abs(ticker.last - row.price_ref) / row.price_ref * 100
+        if moved <= self.config.price_tolerance_pct:
+            return
+        now = self._clock()
+        if not self.store.transition(row.id, row.user_id, ProposalStatus.SUPERSEDED, now):
+            raise AlreadyDecided(self.store.status_of(row.id))
+        fresh = self.store.clone_fresh(row, secrets.token_hex(8), ticker.last, now, self.config)
+        raise PriceMoved(row.price_ref, ticker.last, fresh.id)
+
+    async def _send(self, exchange: Exchange, order: TradeOrder) -> TradeOrder:
+        request = OrderRequest(
+            client_order_id=order.client_order_id,
+            symbol=order.symbol,
+            side=Side(order.side),
+            type=OrderType(order.order_type),
+            amount=order.amount,
+            price=order.price,
+            trigger_price=order.trigger_price,
+        )
+        try:
+            ack = await asyncio.wait_for(
+                exchange.place_order(request), timeout=self.config.order_timeout_s
+            )
+        except ExchangeRefused:
+            self.store.set_state(order.id, OrderState.REJECTED, self._clock())
+            raise
+        except (ExchangeUnavailable, TimeoutError):
+            log.warning("order outcome unknown id=%s: reconciling", order.id)
+            self.store.set_state(order.id, OrderState.UNKNOWN, self._clock())
+            return await self.reconcile_order(exchange, order)
+        return self.store.record_ack(order.id, ack, self._clock())
+
+    async def reconcile_order(self, exchange: Exchange, order: TradeOrder) -> TradeOrder:
+        """Look an unsettled order up by client id (bounded); never re-send it."""
+        misses = 0
+        for attempt in range(self.config.reconcile_checks):
+            if attempt:
+                await asyncio.sleep(self.config.reconcile_delay_s)
+            try:
+                ack = await asyncio.wait_for(
+                    exchange.find_order(order.symbol, order.client_order_id),
+                    timeout=self.config.order_timeout_s,
+                )
+            except (ExchangeUnavailable, TimeoutError):
+                continue
+            if ack is not None:
+                return self.store.record_ack(order.id, ack, self._clock())
+            misses += 1
+        if misses == self.config.reconcile_checks:
+            return self.store.set_state(order.id, OrderState.NOT_PLACED, self._clock())
+        return self.store.get_order(order.id)
+
+    async def reconcile(self, user_id: int | None = None) -> int:
+        """Settle orders left sending/unknown/open (after a crash or restart); return count."""
+        settled = 0
+        for order in self.store.orders_in(OrderState.LIVE, user_id):
+            exchange = await self._venue(order.user_id)
+            if order.status == OrderState.OPEN:
+                try:
+                    ack = await exchange.find_order(order.symbol, order.client_order_id)
+                except ExchangeUnavailable:
+                    continue
+                if ack is not None and ack.status != OrderStatus.OPEN:
+                    self.store.record_ack(order.id, ack, self._clock())
+                    settled += 1
+                continue
+            after = await self.reconcile_order(exchange, order)
+            settled += after.status not in OrderState.UNSETTLED
+        return settled
+
+    async def _execute_panic(self, row: TradeProposal, exchange: Exchange) -> Approval:
+        now = self._clock()
+        if not await asyncio.to_thread(self.store.claim, row, None, now):
+            raise AlreadyDecided(self.store.status_of(row.id))
+        log.info("panic approved id=%s flatten=%s", row.id, row.flatten)
+        canceled = 0
+        for order in self.store.orders_in((OrderState.OPEN,), row.user_id, mode=row.mode):
+            try:
+                done = await self._cancel_on_exchange(exchange, order)
+            except TradingError:
+                continue
+            canceled += done.status == OrderState.CANCELED
+        sold = await self._flatten(row, exchange) if row.flatten else ()
+        return Approval(view_of(row), sold, canceled=canceled)
+
+    async def _flatten(self, row: TradeProposal, exchange: Exchange) -> tuple[OrderView, ...]:
+        free = {b.asset: b.free for b in await exchange.balances()}
+        out: list[OrderView] = []
+        positions = self.ledger(row.user_id).positions
+        for leg, pos in enumerate(positions, start=1):
+            rules = await exchange.market_rules(pos.symbol)
+            amount = _truncate(min(pos.amount, free.get(rules.base, Decimal(0))), rules.amount_step)
+            if amount <= 0:
+                continue
+            order = self.store.add_leg(
+                new_order(row, leg, Side.SELL, amount, self._clock(), pos.symbol)
+            )
+            if order is None:
+                continue
+            try:
+                out.append(order_view(await self._send(exchange, order)))
+            except ExchangeRefused:
+                continue
+        return tuple(out)
+
+    async def cancel(self, user_id: int, order_id: int) -> OrderView:
+        """Cancel one of the user's open orders; a lost reply is settled by a lookup."""
+        try:
+            order = self.store.get_order(order_id)
+        except LookupError:
+            raise OrderNotFound(str(order_id)) from None
+        if order.user_id != user_id or order.status != OrderState.OPEN:
+            raise OrderNotFound(str(order_id))
+        exchange = await self._venue(user_id)
+        return order_view(await self._cancel_on_exchange(exchange, order))
+
+    async def _cancel_on_exchange(self, exchange: Exchange, order: TradeOrder) -> TradeOrder:
+        try:
+            ack = await exchange.cancel_order(order.symbol, order.client_order_id)
+        except ExchangeUnavailable:
+            ack = None  # the cancel may have gone through: look it up
+        if ack is None or ack.status == OrderStatus.OPEN:
+            ack = await exchange.find_order(order.symbol, order.client_order_id)
+        if ack is None:
+            return self.store.set_state(order.id, OrderState.CANCELED, self._clock())
+        return self.store.record_ack(order.id, ack, self._clock())
+
+    # -- portfolio ------------------------------------------------------------------------
+
+    async def balances(self, user_id: int) -> tuple[Balance, ...]:
+        """Return the user's balances on the current venue."""
+        return await (await self._venue(user_id)).balances()
+
+    async def positions(self, user_id: int) -> tuple[Position, ...]:
+        """Return the open positions of the bot's trades, marked at the current price."""
+        exchange = await self._venue(user_id)
+        marked = []
+        for pos in self.ledger(user_id).positions:
+            try:
+                mark: Decimal | None = (await exchange.fetch_ticker(pos.symbol)).last
+            except MarketDataError:
+                mark = None
+            marked.append(Position(pos.symbol, pos.amount, pos.avg_cost, mark))
+        return tuple(marked)
+
+    async def pnl(self, user_id: int) -> Pnl:
+        """Return realised and unrealised results and fees paid."""
+        ledger = self.ledger(user_id)
+        positions = await self.positions(user_id)
+        unrealized = sum((p.unrealized or Decimal(0) for p in positions), Decimal(0))
+        return Pnl(ledger.realized, unrealized, ledger.fees, len(ledger.closed))
+
+    def orders(self, user_id: int, limit: int = 10) -> tuple[OrderView, ...]:
+        """Return the user's most recent orders, newest first."""
+        return tuple(order_view(o) for o in self.store.recent_orders(user_id, limit))
+
+    # -- live keys ------------------------------------------------------------------------
+
+    async def connect(self, user_id: int, api_key: str, secret: str) -> None:
+        """Store the user's exchange key (refused if it can withdraw)."""
+        await self.venues.connect(user_id, api_key, secret)
+
+    async def disconnect(self, user_id: int) -> bool:
+        """Erase the user's exchange key."""
+        return await self.venues.disconnect(user_id)
+
+    async def close(self) -> None:
+        """Close the live clients."""
+        await self.venues.close()
+
+    # -- user data (/mydata, /forget) -------------------------------------------------------
+
+    async def describe_user(self, user_id: int) -> list[str]:
+        counts = await asyncio.to_thread(self.store.count_user_rows, user_id)
+        return [f"{table}: {n}" for table, n in counts.items() if n]
+
+    async def forget_user(self, user_id: int) -> int:
+        await self.venues.disconnect(user_id)
+        return await asyncio.to_thread(self.store.forget_user, user_id)
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _owned(self, proposal_id: str, user_id: int) -> TradeProposal:
+        row = self.store.proposal(proposal_id)
+        if row is None:
+            raise ProposalNotFound(proposal_id)
+        if row.user_id != user_id:
+            raise NotYourProposal(proposal_id)
+        return row
+
+    def ledger(self, user_id: int) -> Ledger:
+        """Return positions and results of the user's filled orders in the current mode."""
+        fills = []
+        for o in self.store.orders_in((OrderState.FILLED,), user_id, mode=self.config.mode):
+            price = o.average or Decimal(0)
+            base = o.symbol.partition("/")[0]
+            fee = o.fee * price if o.fee_currency == base else o.fee
+            fills.append(Fill(o.symbol, Side(o.side), o.filled, price, fee, o.updated_at))
+        return build_ledger(fills)
+
+    async def _equity(self, exchange: Exchange) -> Decimal:
+        total = Decimal(0)
+        for bal in await exchange.balances():
+            if bal.asset in ("USDT", "USDC", "FDUSD"):
+                total += bal.total
+                continue
+            try:
+                total += bal.total * (await exchange.fetch_ticker(f"{bal.asset}/USDT")).last
+            except MarketDataError:  # an asset without a USDT market does not count
+                continue
+        return total
+
+    async def _rate(self, symbol: str) -> str | None:
+        return await self._rating(symbol) if self._rating else None
+
+
+def _truncate(value: Decimal, step: Decimal) -> Decimal:
+    return (value / step).to_integral_value(rounding=ROUND_DOWN) * step
