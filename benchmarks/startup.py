@@ -32,7 +32,7 @@ def _env(data_dir: str) -> dict[str, str]:
     if model.exists():
         env["QNABOT_MODEL_PATH"] = str(model)
     else:
-        env["QNABOT_LLM_BACKEND"] = "scripted"
+        env["QNABOT_LLM_BACKEND"] = "extractive"
     return env
 
 

@@ -10,6 +10,7 @@ from bot.handlers import build_registry
 from bot.services import Clock, Services, utc_now
 from bot.settings import Settings
 from bot.storage import make_engine, migrate
+from llm.ports import ChatModel
 from trading.ports import MarketData
 
 
@@ -22,6 +23,7 @@ class Overrides:
     """
 
     market: MarketData | None = None
+    chat_model: ChatModel | None = None
 
 
 @dataclass
@@ -51,6 +53,7 @@ def build_services(
     services = Services(settings=settings, engine=engine, clock=clock)
     _build_privacy(services)
     _build_alerts(services, overrides)
+    _build_qa(services, overrides)
     return services
 
 
@@ -111,6 +114,47 @@ def _build_alerts(services: Services, overrides: Overrides) -> None:
         notify_per_hour=settings.alert_notify_per_hour,
     )
     services.user_data_owners.append(services.alerts)
+
+
+def build_chat_model(settings: Settings) -> ChatModel:
+    """Return the configured model backend (llama.cpp loads its file on first use)."""
+    from bot.settings import LlmBackend
+
+    if settings.llm_backend is LlmBackend.OPENAI_HTTP:
+        from llm.openai_http import OpenAIHttpModel
+
+        return OpenAIHttpModel(settings.llm_url, timeout_s=settings.llm_timeout_s)
+    if settings.llm_backend is LlmBackend.EXTRACTIVE:
+        from llm import ExtractiveModel
+
+        return ExtractiveModel()
+    from llm.llama_cpp import LlamaCppModel
+
+    return LlamaCppModel(settings.resolved_model_path, threads=settings.llm_threads)
+
+
+def _build_qa(services: Services, overrides: Overrides) -> None:
+    from bot.answering import Answerer, ConversationMemory, MarketFacts
+    from llm import KnowledgeBase, ModelGate
+    from privacy import redact
+
+    model = overrides.chat_model or build_chat_model(services.settings)
+    market = overrides.market or getattr(services, "market", None)
+    memory = ConversationMemory(redact=lambda text: redact(text).text)
+
+    async def remember(req: Request, reply: str) -> None:
+        memory.remember(req.user_id, req.text)
+
+    services.chat_model = model
+    services.answers = Answerer(
+        ModelGate(model, timeout_s=services.settings.llm_timeout_s),
+        KnowledgeBase.bundled(),
+        memory,
+        MarketFacts(market) if market is not None else None,
+    )
+    services.user_data_owners.append(memory)
+    services.turn_hooks.append(remember)
+    services.closers.append(model.close)
 
 
 async def open_runtime(

@@ -14,6 +14,8 @@ from bot.settings import Settings
 if TYPE_CHECKING:
     from bot.conversation import Request
     from privacy import PrivacyService
+    from bot.answering import Answerer
+    from llm import ChatModel
     from trading.alerts import AlertService
 
 Clock = Callable[[], datetime]
@@ -60,4 +62,6 @@ class Services:
     turn_hooks: list[TurnHook] = field(default_factory=list)
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     alerts: AlertService | None = None
+    chat_model: ChatModel | None = None
+    answers: Answerer | None = None
     privacy: PrivacyService | None = None

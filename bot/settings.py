@@ -25,7 +25,7 @@ class TradingMode(StrEnum):
 class LlmBackend(StrEnum):
     LLAMA_CPP = "llama_cpp"
     OPENAI_HTTP = "openai_http"
-    SCRIPTED = "scripted"
+    EXTRACTIVE = "extractive"
 
 
 class LogFormat(StrEnum):

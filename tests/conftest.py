@@ -50,7 +50,7 @@ def make_settings(tmp_path: Path):
     """Return a factory for Settings rooted in this test's temp data dir."""
 
     def factory(**overrides: object) -> Settings:
-        base: dict[str, object] = {"data_dir": tmp_path / "data", "llm_backend": "scripted"}
+        base: dict[str, object] = {"data_dir": tmp_path / "data", "llm_backend": "extractive"}
         base.update(overrides)
         return load_settings(**base)
 

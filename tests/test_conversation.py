@@ -119,11 +119,11 @@ async def test_console_numbered_buttons_press_callbacks(runtime, tmp_path: Path)
         pressed.append(arg)
         return Reply(text=f"you picked {arg}")
 
-    runtime.registry.command(Command("ask", "ask", ask))
+    runtime.registry.command(Command("choose", "choose", ask))
     runtime.registry.callback(CallbackRoute("pick", pick))
     out = io.StringIO()
     session = ConsoleSession(runtime.conversation, out, 7, tmp_path)
-    await session.handle_line("/ask")
+    await session.handle_line("/choose")
     await session.handle_line("2")
     assert "[1] Yes  [2] No" in out.getvalue()
     assert pressed == ["no"]
@@ -141,7 +141,7 @@ async def test_run_console_reads_until_eof(runtime, tmp_path: Path) -> None:
 
 def test_qnabot_chat_subprocess_prints_help(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("QNABOT_")}
-    env.update({"QNABOT_DATA_DIR": str(tmp_path), "QNABOT_LLM_BACKEND": "scripted"})
+    env.update({"QNABOT_DATA_DIR": str(tmp_path), "QNABOT_LLM_BACKEND": "extractive"})
     env.pop("TELEGRAM_BOT_TOKEN", None)
     proc = subprocess.run(
         [sys.executable, "-m", "bot.cli", "chat"],

@@ -1,9 +1,31 @@
-"""Handlers of the qa feature (filled in by its issue)."""
+"""Handlers of the qa feature: free-text questions (the fallback) and /ask."""
 
 from __future__ import annotations
 
-from bot.conversation import Registry
+from bot.conversation import Command, Handled, Registry, Reply, Request
+from bot.services import Services
+
+ASK_USAGE = "Ask me something, e.g. /ask what is RSI?"
+UNAVAILABLE = "Questions are not available right now."
+
+
+async def on_question(services: Services, req: Request, text: str) -> Handled:
+    """Answer a message no command or intent claimed."""
+    if services.answers is None:
+        return Reply(text=UNAVAILABLE)
+    return await services.answers.answer(req.user_id, text)
+
+
+async def cmd_ask(services: Services, req: Request, args: str) -> Handled:
+    """Answer the question after /ask."""
+    if not args.strip():
+        return Reply(text=ASK_USAGE)
+    return await on_question(services, req, args)
 
 
 def register(registry: Registry) -> None:
     """Add this feature's commands, callbacks and intents."""
+    registry.command(
+        Command("ask", "ask a question about trading or a coin", cmd_ask, usage="/ask <question>")
+    )
+    registry.fallback = on_question

@@ -1,0 +1,40 @@
+"""The extractive backend: no generation, it answers with the facts and the best note given.
+
+For operators without a model (and for fast tests of everything around the model): every
+word it outputs was in the prompt's context, so it is grounded by construction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Sequence
+
+from llm.ports import Generation, Message
+from llm.prompts import read_context
+
+
+def extract_answer(messages: Sequence[Message]) -> str:
+    """Return the live facts and the first note's explanation from a prompt."""
+    ctx = read_context(messages)
+    lines = list(ctx.facts)
+    if ctx.notes:
+        lines.append(ctx.notes[0].partition(": ")[2] or ctx.notes[0])
+    return "\n".join(lines) or "I have no notes on that."
+
+
+class ExtractiveModel:
+    """A ChatModel that quotes its context instead of generating."""
+
+    name = "extractive"
+
+    async def complete(self, messages: Sequence[Message], params: Generation) -> str:
+        """Return the extract."""
+        return extract_answer(messages)
+
+    async def stream(self, messages: Sequence[Message], params: Generation) -> AsyncIterator[str]:
+        """Yield the extract word by word."""
+        for piece in re.findall(r"\S+\s*", extract_answer(messages)):
+            yield piece
+
+    async def close(self) -> None:
+        """Nothing to release."""

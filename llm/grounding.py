@@ -1,0 +1,132 @@
+"""Grounding check: every number and ticker in a model answer must come from its sources.
+
+Sources are the texts the model was given (retrieved entries, live facts) and the user's own
+question. A number is supported when it appears there, also after rounding to the precision
+the answer wrote it with ("97,123" is supported by "97123.45"); a ticker when it appears there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+_NUMBER = re.compile(r"(?<![\w.])[-+−]?\d[\d,]*(?:\.\d+)?(?:[a-zA-Z%]+)?")
+_TICKER = re.compile(r"(?<![\w/])[A-Z][A-Z0-9]{1,9}(?:/[A-Z]{2,6})?(?![\w/])")
+MAJOR_TICKERS = frozenset(
+    [
+        "BTC",
+        "ETH",
+        "SOL",
+        "BNB",
+        "XRP",
+        "ADA",
+        "DOGE",
+        "TRX",
+        "DOT",
+        "MATIC",
+        "POL",
+        "LTC",
+        "AVAX",
+        "LINK",
+        "SHIB",
+        "TON",
+        "ATOM",
+        "UNI",
+        "XLM",
+        "ETC",
+        "NEAR",
+        "APT",
+        "ARB",
+        "OP",
+        "FIL",
+        "PEPE",
+        "SUI",
+        "USDT",
+        "USDC",
+        "DAI",
+        "BUSD",
+        "WBTC",
+    ]
+)
+MIN_ANSWER_CHARS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Grounding:
+    """The verdict on one answer: ok, or the numbers/tickers no source supports."""
+
+    ok: bool
+    unsupported: tuple[str, ...] = ()
+
+
+def _value(token: str) -> tuple[Decimal, int] | None:
+    digits = token.replace(",", "").replace("−", "-")
+    digits = re.sub(r"[a-zA-Z%]+$", "", digits)
+    try:
+        value = Decimal(digits)
+    except InvalidOperation:
+        return None
+    places = len(digits.partition(".")[2])
+    return value, places
+
+
+def _unit(token: str) -> str:
+    match = re.search(r"[a-zA-Z]+$", token)
+    return match.group(0).lower() if match else ""
+
+
+def numbers_in(text: str) -> list[str]:
+    """Return the numeric tokens of a text ("97,123.4", "30", "4h", "12%")."""
+    return _NUMBER.findall(text)
+
+
+def tickers_in(text: str, known: frozenset[str]) -> set[str]:
+    """Return ticker-like tokens: pairs such as BTC/USDT, or known bases such as ETH."""
+    found = set()
+    for token in _TICKER.findall(text):
+        if "/" in token or token in known:
+            found.add(token)
+    return found
+
+
+class _Sources:
+    def __init__(self, texts: Iterable[str]) -> None:
+        joined = "\n".join(texts)
+        self.tokens = {t.replace(",", "").lower() for t in numbers_in(joined)}
+        self.values = [v for v in (_value(t) for t in numbers_in(joined)) if v is not None]
+        self.upper = set(re.findall(r"[A-Z][A-Z0-9]{1,9}", joined))
+
+    def supports_number(self, token: str) -> bool:
+        if token.replace(",", "").lower() in self.tokens:
+            return True
+        if _unit(token) not in ("", "k"):
+            return False  # "10x", "4h": only literally, never by value
+        parsed = _value(token)
+        if parsed is None:
+            return False
+        value, places = parsed
+        if _unit(token) == "k":
+            value *= 1000
+        quantum = Decimal(1).scaleb(-places)
+        return any(
+            abs(value) == abs(src.quantize(quantum, rounding=ROUND_HALF_UP))
+            for src, _ in self.values
+            if src.adjusted() < 28
+        )
+
+    def supports_ticker(self, token: str) -> bool:
+        return all(part in self.upper for part in token.split("/"))
+
+
+def check(
+    answer: str, sources: Iterable[str], known_tickers: frozenset[str] = MAJOR_TICKERS
+) -> Grounding:
+    """Return whether every number and ticker in `answer` is supported by `sources`."""
+    if len(answer.strip()) < MIN_ANSWER_CHARS:
+        return Grounding(ok=False, unsupported=("(empty answer)",))
+    src = _Sources(sources)
+    bad = [n for n in numbers_in(answer) if not src.supports_number(n)]
+    bad += sorted(t for t in tickers_in(answer, known_tickers) if not src.supports_ticker(t))
+    return Grounding(ok=not bad, unsupported=tuple(dict.fromkeys(bad)))
