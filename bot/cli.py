@@ -45,9 +45,15 @@ def _guard(fn: Callable[[], T]) -> T:
 def _start_logging(settings: Settings, *, to_file: bool = False) -> None:
     """Log to stderr, or (terminal chat, so the screen stays readable) to <data_dir>/logs."""
     from bot.logs import configure_logging
+    from privacy.logfilter import RedactingFilter
 
     log_file = settings.data_dir / "logs" / "qnabot.log" if to_file else None
-    configure_logging(settings.log_level, settings.log_format.value, log_file=log_file)
+    configure_logging(
+        settings.log_level,
+        settings.log_format.value,
+        extra_filters=(RedactingFilter(),),
+        log_file=log_file,
+    )
 
 
 @app.command()
@@ -94,7 +100,7 @@ def chat() -> None:
     settings = _settings()
     _guard(lambda: check_model_file(settings))
     _start_logging(settings, to_file=True)
-    asyncio.run(_chat(settings))
+    _guard(lambda: asyncio.run(_chat(settings)))
 
 
 @app.command()
@@ -104,7 +110,7 @@ def run() -> None:
     _guard(lambda: check_model_file(settings))
     if settings.telegram_bot_token is None:
         _start_logging(settings, to_file=True)
-        asyncio.run(_chat(settings))
+        _guard(lambda: asyncio.run(_chat(settings)))
         return
     from bot.telegram import run_telegram
 

@@ -12,10 +12,10 @@ from sqlalchemy import Engine
 from bot.settings import Settings
 
 if TYPE_CHECKING:
-    from bot.conversation import Request
-    from privacy import PrivacyService
     from bot.answering import Answerer
+    from bot.conversation import Request
     from llm import ChatModel
+    from privacy import PrivacyService
     from trading.alerts import AlertService
 
 Clock = Callable[[], datetime]

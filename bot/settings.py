@@ -96,6 +96,15 @@ class Settings(BaseSettings):
     console_user_id: int = Field(1, description="User id the terminal chat acts as.")
     log_level: str = Field("INFO", description="Root log level.")
     log_format: LogFormat = Field(LogFormat.TEXT, description="text or json log lines.")
+    encryption_key: SecretStr | None = Field(
+        None, description="Base64 32-byte key for secrets at rest; unset = <data_dir>/secret.key."
+    )
+    retention_finetune_days: int = Field(
+        365, ge=0, description="Days redacted fine-tune turns are kept (0 = forever)."
+    )
+    retention_audit_days: int = Field(
+        730, ge=0, description="Days audit records are kept (0 = forever)."
+    )
     admin_web_host: str = Field("127.0.0.1", description="Admin web console listen address.")
     admin_web_port: int = Field(8780, ge=1, le=65535, description="Admin web console port.")
     admin_web_token: SecretStr | None = Field(

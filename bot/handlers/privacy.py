@@ -1,9 +1,115 @@
-"""Handlers of the privacy feature (filled in by its issue)."""
+"""Privacy commands: /privacy (fine-tuning consent), /forget (erase, after confirmation),
+/mydata (what is stored)."""
 
 from __future__ import annotations
 
-from bot.conversation import Registry
+import logging
+from typing import TYPE_CHECKING
+
+from bot.conversation import (
+    Access,
+    Button,
+    CallbackRoute,
+    Command,
+    Handled,
+    Registry,
+    Reply,
+    Request,
+)
+from bot.errors import UserError
+from bot.services import Services, UserDataOwner
+
+if TYPE_CHECKING:
+    from privacy import PrivacyService
+
+log = logging.getLogger(__name__)
+FORGET_CONFIRM_S = 300
+
+CONSENT_ON = (
+    "Fine-tuning consent: ON. Your messages and my replies are kept on this machine, with "
+    "names, numbers, addresses, keys and balances removed, to improve the model."
+)
+CONSENT_OFF = "Fine-tuning consent: OFF (the default). Nothing you write is kept for training."
+FORGET_ASK = (
+    "This erases everything I store about you: consent, kept conversation turns, alerts, "
+    "trade proposals, exchange keys and settings. It cannot be undone. Erase it?"
+)
+
+
+def _privacy(services: Services) -> PrivacyService:
+    if services.privacy is None:
+        raise UserError("Privacy settings are not available right now.")
+    return services.privacy
+
+
+def _consent_reply(on: bool, *, edit: bool = False, toast: str | None = None) -> Reply:
+    button = Button("Turn off", "privacy:off") if on else Button("Opt in", "privacy:on")
+    return Reply(
+        text=CONSENT_ON if on else CONSENT_OFF, buttons=((button,),), edit_origin=edit, toast=toast
+    )
+
+
+async def cmd_privacy(services: Services, req: Request, _args: str) -> Handled:
+    return _consent_reply(_privacy(services).has_consent(req.user_id))
+
+
+async def on_privacy(services: Services, req: Request, arg: str) -> Handled:
+    if arg not in ("on", "off"):
+        raise UserError("That button is not valid any more.")
+    on = _privacy(services).set_consent(req.user_id, arg == "on")
+    return _consent_reply(on, edit=True, toast="Consent saved.")
+
+
+async def cmd_forget(services: Services, req: Request, _args: str) -> Handled:
+    stamp = int(services.clock().timestamp())
+    buttons = ((Button("Erase everything", f"forget:{stamp}"), Button("Cancel", "forget:no")),)
+    return Reply(text=FORGET_ASK, buttons=buttons)
+
+
+def _owners_in_order(services: Services) -> list[UserDataOwner]:
+    # The privacy owner goes last: it records the erasure in the audit trail.
+    owners = [o for o in services.user_data_owners if o is not services.privacy]
+    return owners + [o for o in services.user_data_owners if o is services.privacy]
+
+
+async def on_forget(services: Services, req: Request, arg: str) -> Handled:
+    if arg == "no":
+        return Reply(text="Cancelled. Nothing was erased.", edit_origin=True, toast="Cancelled.")
+    if not arg.isdigit():
+        raise UserError("That button is not valid any more.")
+    age = services.clock().timestamp() - int(arg)
+    if not 0 <= age <= FORGET_CONFIRM_S:
+        return Reply(text="That confirmation expired. Send /forget again.", edit_origin=True)
+    total = 0
+    for owner in _owners_in_order(services):
+        total += await owner.forget_user(req.user_id)
+    log.info("user erased owners=%d rows=%d", len(services.user_data_owners), total)
+    return Reply(
+        text=f"Done: everything I stored about you is erased ({total} records).",
+        edit_origin=True,
+        toast="Erased.",
+    )
+
+
+async def cmd_mydata(services: Services, req: Request, _args: str) -> Handled:
+    lines = ["What I store about you:"]
+    for owner in services.user_data_owners:
+        for line in await owner.describe_user(req.user_id):
+            lines.append(f"• {owner.name}: {line}")
+    if len(lines) == 1:
+        lines.append("• nothing.")
+    lines.append("Send /forget to erase it, /privacy to change fine-tuning consent.")
+    return Reply(text="\n".join(lines))
 
 
 def register(registry: Registry) -> None:
-    """Add this feature's commands, callbacks and intents."""
+    """Add /privacy, /forget, /mydata and their buttons."""
+    registry.command(
+        Command("privacy", "fine-tuning consent (default off)", cmd_privacy, Access.PRIVATE)
+    )
+    registry.command(
+        Command("forget", "erase everything stored about you", cmd_forget, Access.PRIVATE)
+    )
+    registry.command(Command("mydata", "show what is stored about you", cmd_mydata, Access.PRIVATE))
+    registry.callback(CallbackRoute("privacy", on_privacy, Access.PRIVATE))
+    registry.callback(CallbackRoute("forget", on_forget, Access.PRIVATE))

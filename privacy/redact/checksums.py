@@ -197,3 +197,22 @@ def bip39_words(language: str = "english") -> frozenset[str]:
     """Return the BIP-39 word list shipped with the `mnemonic` package."""
     text = resources.files("mnemonic").joinpath("wordlist", f"{language}.txt").read_text("utf-8")
     return frozenset(w.strip() for w in text.splitlines() if w.strip())
+
+
+@cache
+def _bip39_index(language: str) -> dict[str, int]:
+    text = resources.files("mnemonic").joinpath("wordlist", f"{language}.txt").read_text("utf-8")
+    return {w.strip(): i for i, w in enumerate(w for w in text.splitlines() if w.strip())}
+
+
+def bip39_checksum_ok(words: list[str], language: str = "english") -> bool:
+    """Return True when the words form a BIP-39 mnemonic with a valid checksum."""
+    index = _bip39_index(language)
+    if len(words) not in (12, 15, 18, 21, 24) or any(w not in index for w in words):
+        return False
+    bits = "".join(format(index[w], "011b") for w in words)
+    cut = len(bits) * 32 // 33
+    entropy = int(bits[:cut], 2).to_bytes(cut // 8, "big")
+    digest = hashlib.sha256(entropy).digest()
+    check = format(int.from_bytes(digest, "big") >> (256 - len(bits) + cut), f"0{len(bits) - cut}b")
+    return bits[cut:] == check

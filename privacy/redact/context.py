@@ -16,29 +16,31 @@ WORD_RE = re.compile(r"[A-Za-z]+|[\u3040-\u309f\u30fc]+")
 SEED_GAP_RE = re.compile(r"[\s,;.:)(\[\]\-\u3000、\d]{1,8}")
 MIN_SEED_WORDS = 10
 
-PASSWORD_CUE_RE = re.compile(
-    r"(?i)(?:pass(?:word|phrase|code)?|passwd|pwd|\bpw\b|\bpin\b(?: code)?|パスワード|パスフレーズ"
-    r"|暗証番号)"
+_PW_CUE = (
+    r"(?:(?<![A-Za-z])(?:pass(?:word|phrase|code)s?|passwd|pwd|pw|pin(?: code)?)(?![A-Za-z])"
+    r"|パスワード|パスフレーズ|暗証番号)"
 )
+PASSWORD_CUE_RE = re.compile("(?i)" + _PW_CUE)
 PASSWORD_VALUE_RE = re.compile(
-    r"(?i)(?:pass(?:word|phrase|code)?|passwd|pwd|\bpw\b|\bpin\b(?: code)?|パスワード|パスフレーズ"
-    r"|暗証番号)(?:\s+(?:is|was|to|of|=|:)|\s*[:=：]|\s*(?:は|が|を)|\s+(?:is|was)\s+set\s+to)?\s*"
+    "(?i)"
+    + _PW_CUE
+    + r"(?P<c>\s+(?:is|was|to|=|:)|\s*[:=：]|\s*(?:は|が|を)|\s+(?:is|was)\s+set\s+to)?\s*"
     r"[\"'“「]?(?P<v>[^\s\"'”」<>、。]{3,64}?)(?=[\"'”」]|[.,;!?]?(?:\s|$)|で|です|、|。|$)"
 )
 TOKENISH_RE = re.compile(r"(?<![\w@])[^\s\"'<>、。,]{6,40}(?![\w])")
 
 ACCOUNT_RE = re.compile(
-    r"(?i)(?:\buid\b|user[ _-]?id|account[ _-]?(?:id|no\.?|number)|sub-?account(?:[ _-]?id)?"
-    r"|member[ _-]?id|customer[ _-]?id|client[ _-]?id|user[ _-]?name|\blogin\b|ユーザーID"
-    r"|ユーザー名|アカウントID|会員ID)"
-    r"(?:\s+(?:on|at|for|in)\s+(?:the\s+)?[\w.]+(?:\s+\w+)?)?"
-    r"(?:\s+(?:is|was|=|:)|\s*[:=#：]|\s*(?:は|が))?\s*"
+    r"(?i)(?:(?<![A-Za-z])uid(?![A-Za-z])|user[ _-]?id|account[ _-]?(?:id|no\.?|number)"
+    r"|sub-?account(?:[ _-]?id)?|member[ _-]?id|customer[ _-]?id|client[ _-]?id|user[ _-]?name"
+    r"|(?<![A-Za-z])login(?![A-Za-z])|ユーザーID|ユーザー名|アカウントID|会員ID)"
+    r"(?:\s+(?:on|at|for|in)\s+(?:the\s+)?[\w.]+(?:\s+\w+)?(?=\s+(?:is|was)\b|\s*[:=]))?"
+    r"(?P<c>\s+(?:is|was|=|:)|\s*[:=#：]|\s*(?:は|が))?\s*"
     r"(?P<v>(?!is\b|was\b|the\b)[A-Za-z0-9][A-Za-z0-9._-]{2,39})(?![A-Za-z0-9._-])"
 )
 
 _TICKER = r"(?:[A-Z]{2,6}|[Ss]ats|satoshis?|dollars|bucks|euros?|yen|円|万円|ドル)"
 AMOUNT_RE = re.compile(
-    r"(?<![\w.,])(?:[$€£¥]\s?\d[\d,]*(?:\.\d+)?(?:\s?[kKmM]\b)?"
+    r"(?<![0-9A-Za-z.,])(?:[$€£¥]\s?\d[\d,]*(?:\.\d+)?(?:\s?[kKmM]\b)?"
     r"|\d[\d,]*(?:\.\d+)?\s?(?:[kKmM]\s?)?" + _TICKER + r"(?![a-z]))"
 )
 OWN_CUE_RE = re.compile(
@@ -81,8 +83,21 @@ def _gap_ok(text: str, end: int, start: int) -> bool:
 
 
 def _close_seed(run: list[re.Match[str]], out: list[Candidate]) -> None:
-    if len(run) >= MIN_SEED_WORDS:
-        out.append(Candidate(run[0].start(), run[-1].end(), L.SEED_PHRASE, 95, True))
+    if len(run) < MIN_SEED_WORDS:
+        return
+    first, last = _checksummed_window(run)
+    out.append(Candidate(run[first].start(), run[last].end(), L.SEED_PHRASE, 95, True))
+
+
+def _checksummed_window(run: list[re.Match[str]]) -> tuple[int, int]:
+    """Return the longest window of the run that is a valid BIP-39 mnemonic, else all of it
+    (so "… <12 words> please keep it" removes exactly the phrase, and typos still go)."""
+    words = [m.group().lower() for m in run]
+    for size in (24, 21, 18, 15, 12):
+        for first in range(0, len(words) - size + 1):
+            if cs.bip39_checksum_ok(words[first : first + size]):
+                return first, first + size - 1
+    return 0, len(run) - 1
 
 
 def passwords(text: str) -> list[Candidate]:
@@ -93,7 +108,7 @@ def passwords(text: str) -> list[Candidate]:
     out = []
     for m in PASSWORD_VALUE_RE.finditer(text):
         value = m.group("v")
-        if value.lower() in _NOT_VALUES or value.lower() in {"manager", "reset", "change"}:
+        if value.lower() in _NOT_VALUES or not (m.group("c") or _password_shaped(value)):
             continue
         out.append(Candidate(m.start("v"), m.end("v"), L.PASSWORD, 55, True))
     for m in TOKENISH_RE.finditer(text):
@@ -110,19 +125,23 @@ def _password_shaped(token: str) -> bool:
     has_digit = any(c.isdigit() for c in token)
     has_alpha = any(c.isalpha() for c in token)
     has_symbol = any(c in "!@#$%^&*?_~+=" for c in token)
-    mixed = any(c.isupper() for c in token[1:]) and any(c.islower() for c in token)
-    return has_alpha and has_digit and (has_symbol or mixed or len(token) >= 8)
+    lower = any(c.islower() for c in token)
+    mixed = any(c.isupper() for c in token[1:]) and lower
+    return has_alpha and has_digit and (has_symbol or mixed or (lower and len(token) >= 6))
 
 
 def account_ids(text: str) -> list[Candidate]:
     out = []
     for m in ACCOUNT_RE.finditer(text):
-        value = m.group("v")
-        if value.isalpha() and len(value) < 4:
-            continue
+        value = m.group("v").rstrip("._-")
         if value.isdigit() and len(value) < 5:
             continue
-        out.append(Candidate(m.start("v"), m.end("v"), L.ACCOUNT_ID, 52, value.isdigit()))
+        if not m.group("c") and not any(c.isdigit() for c in value):
+            continue
+        if value.isalpha() and (len(value) < 4 or (value.islower() and not m.group("c"))):
+            continue
+        end = m.start("v") + len(value)
+        out.append(Candidate(m.start("v"), end, L.ACCOUNT_ID, 52, value.isdigit()))
     return out
 
 

@@ -31,6 +31,18 @@ PUBLIC_NAMES_RE = re.compile(
     r"|Fibonacci|Bollinger(?: Bands)?|Ichimoku(?: Kinko Hyo)?|Elliott|Wyckoff|Dow Theory|Gann"
     r"|ヴィタリック|サトシ・ナカモト|パウエル議長|植田総裁|イーロン・マスク"
 )
+VENUES_RE = re.compile(
+    r"(?<![A-Za-z])(?:Binance(?: Japan)?|Coinbase|Kraken|Bybit|OKX|KuCoin|Bitget|Gate\.io|Bitfinex"
+    r"|MEXC|HTX|Huobi|Bitstamp|Gemini|Crypto\.com|bitFlyer|Coincheck|bitbank|Upbit|Bithumb"
+    r"|Deribit|BitMEX|Phemex|Poloniex|Robinhood|eToro|Revolut|Uphold|Ledger|Trezor|MetaMask"
+    r"|Phantom|Trust Wallet|TradingView|CoinGecko|CoinMarketCap|Etherscan|Solscan|DefiLlama"
+    r"|Ethereum|Solana|Uniswap|Lido|Arbitrum|Optimism|Chainlink|Aave|MakerDAO|Polygon|Avalanche"
+    r"|Cardano|Tether|Circle|Curve|GMX|dYdX|Pendle|EigenLayer|Blast|Base|Starknet|Polkadot"
+    r"|Cosmos|Aptos|Celestia|Jupiter|Raydium|Dogecoin|Shiba Inu|Ripple|Stellar|Litecoin|Tron"
+    r"|Toncoin|Hyperliquid|Ethena|Jito|OpenSea|Compound|Synthetix|Rocket Pool|Worldcoin"
+    r"|Stoch(?:astic)?(?: RSI)?|Heikin Ashi|Keltner|Donchian|Parabolic SAR|Williams %R)"
+    r"(?![A-Za-z])"
+)
 _TOK = r"[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)?|[A-Z][a-z]?[A-Z][a-z]+|O['’][A-Z][a-z]+"
 _PARTICLE = r"(?:van|von|de|der|den|da|del|della|di|le|la|bin|al|el|dos|du)"
 NAME = rf"(?:{_TOK})(?:\s+[A-Z]\.)?(?:\s+(?:{_PARTICLE}\s+){{0,2}}(?:{_TOK})){{0,2}}"
@@ -38,19 +50,21 @@ CUE = (
     r"(?i:my\s+name\s+is|my\s+name's|name\s+is|name\s*[:：]|i\s+am|i'm|this\s+is|it's|call\s+me"
     r"|signed|regards,?|thanks,?|thank\s+you,?|cheers,?|best,?|sincerely,?|referred\s+by"
     r"|registered\s+(?:under|to)(?:\s+the\s+name)?|under\s+the\s+name|(?:account\s+)?holder\s*:?"
-    r"|beneficiary\s*:?|recipient\s*:?|named|called|contact|add|ask\s+for|speak\s+(?:to|with)"
-    r"|talk\s+to|from|with|and|mr\.?|mrs\.?|ms\.?|miss|dr\.?|sir"
+    r"|beneficiary\s*:?|recipient\s*:?|mr\.?|mrs\.?|ms\.?|miss|dr\.?"
     r"|my\s+(?:\w+\s+)?(?:brother|sister|wife|husband|friend|accountant|dad|mom|mum|father|mother"
     r"|son|daughter|colleague|partner|boss|agent|lawyer|cousin|uncle|aunt|girlfriend|boyfriend"
     r"|manager|advisor|adviser|neighbou?r|roommate|fianc[ée]e?|grandma|grandpa|buddy|mate"
     r"|spouse|nephew|niece|coworker|co-worker|banker|broker|assistant)(?:'s)?(?:\s+name\s+is)?)"
 )
+WEAK_CUE = r"(?i:from|with|add|contact|named|called|ask\s+for|speak\s+(?:to|with)|talk\s+to|and)"
+FULL_NAME = rf"(?:{_TOK})(?:\s+[A-Z]\.)?(?:\s+(?:{_PARTICLE}\s+){{0,2}}(?:{_TOK})){{1,2}}"
 CUED_NAME_RE = re.compile(rf"(?<![\w])(?:{CUE})\s+(?P<n>{NAME})")
+WEAK_CUED_NAME_RE = re.compile(rf"(?<![\w])(?:{WEAK_CUE})\s+(?P<n>{FULL_NAME})")
 START_NAME_RE = re.compile(
     rf"^(?:(?i:hi|hello|hey|dear)[,!]?\s+)?(?P<n>{NAME})(?=\s+here\b|,\s*(?i:tel|phone|email|uid|here"
     r"|call|mobile|from))"
 )
-GAZETTEER_RE = re.compile(rf"(?<![\w@#/.-])(?P<n>{NAME})")
+GAZETTEER_RE = re.compile(rf"(?<![\w@#/.-])(?P<n>{FULL_NAME})(?![\w@])")
 JA_SURNAMES = (
     "佐藤|鈴木|高橋|田中|伊藤|渡辺|渡邊|山本|中村|小林|加藤|吉田|山田|佐々木|山口|松本|井上|木村|林|清水"
     "|斎藤|斉藤|山崎|森|池田|橋本|阿部|石川|山下|中島|石井|小川|前田|岡田|長谷川|藤田|後藤|近藤|村上|遠藤"
@@ -82,12 +96,15 @@ EN_ADDRESS_RE = re.compile(
     rf"(?:,\s*{_CITY}(?=,?\s*(?:[A-Z]{{2}}\b|\d{{5}}|{_UKPC}))(?:,?\s*[A-Z]{{2}}\b)?"
     rf"(?:\s+\d{{5}}(?:-\d{{4}})?|\s+{_UKPC})?)?"
 )
+_ROMANCE = (
+    r"\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.|boulevard|bd|place|allée|impasse|chemin"
+    r"|quai|route|cours|via|viale|piazza|calle|avenida|plaza)"
+)
 EU_ADDRESS_RE = re.compile(
     r"[A-ZÄÖÜ][a-zäöüß]+(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|ufer)\s+\d{1,4}[a-z]?"
     r"(?:,\s*\d{5}\s+[A-ZÄÖÜ][\wäöüß]+(?:\s(?:am|an der|im)\s[A-ZÄÖÜ][\wäöüß]+)?)?"
-    r"|\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.|boulevard|bd|place|allée|impasse|chemin"
-    r"|quai|route|cours|via|viale|piazza|calle|avenida|plaza)\s+(?:[\wÀ-ÿ'’-]+\s){0,5}?[\wÀ-ÿ'’-]+"
-    r"(?:,?\s+\d{5}\s+[A-ZÀ-Ý][\wÀ-ÿ-]+)?"
+    rf"|{_ROMANCE}\s+(?:[\wÀ-ÿ'’-]+\s){{0,5}}?[\wÀ-ÿ'’-]+,?\s+\d{{5}}\s+[A-ZÀ-Ý][\wÀ-ÿ-]+"
+    rf"|{_ROMANCE}(?:\s+(?:(?:de|du|des|la|le|les|di|del|della)(?![\w])|[dl]['’]|[A-ZÀ-Ý][\wÀ-ÿ'’-]*)){{1,6}}"
 )
 JA_ADDRESS_RE = re.compile(
     r"(?:〒\s?\d{3}[-−－]?\d{4}\s*)?(?:東京都|北海道|(?:京都|大阪)府|[\u4e00-\u9fff]{2,3}県)"
@@ -98,12 +115,13 @@ JA_ADDRESS_RE = re.compile(
 
 def protected_names(text: str) -> list[tuple[int, int]]:
     """Return spans of public figures and named indicators, which must survive."""
-    return [m.span() for m in PUBLIC_NAMES_RE.finditer(text)]
+    spans = [m.span() for m in PUBLIC_NAMES_RE.finditer(text)]
+    return spans + [m.span() for m in VENUES_RE.finditer(text)]
 
 
 def people(text: str) -> list[Candidate]:
     out: list[Candidate] = []
-    for rx in (CUED_NAME_RE, START_NAME_RE):
+    for rx in (CUED_NAME_RE, WEAK_CUED_NAME_RE, START_NAME_RE):
         for m in rx.finditer(text):
             span = _trim_name(text, m.start("n"), m.end("n"))
             if span is not None:

@@ -39,7 +39,7 @@ JWT_RE = re.compile(
 BOT_TOKEN_RE = re.compile(r"(?<![0-9A-Za-z])\d{6,12}:[A-Za-z0-9_-]{30,}")
 TOKEN_RE = re.compile(r"(?<![A-Za-z0-9_+/=-])[A-Za-z0-9][A-Za-z0-9_+/=-]{15,}(?![A-Za-z0-9_+/=-])")
 IBAN_RE = re.compile(_NB + r"[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{4}){2,7}(?:[ -]?[A-Z0-9]{1,3})?" + _NA)
-DIGIT_RUN_RE = re.compile(r"(?<![\d.,/:$€£¥-])\d(?:[ -]?\d){7,22}(?![\d]|[.,]\d)")
+DIGIT_RUN_RE = re.compile(r"(?<![\d.,/:$€£¥+-])\d(?:[ -]?\d){7,22}(?![\d]|[.,]\d)")
 SSN_RE = re.compile(r"(?<![\d-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\d-])")
 NINO_RE = re.compile(
     r"(?<![A-Za-z0-9])(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
@@ -54,11 +54,13 @@ IPV6_RE = re.compile(
     r"|(?:[0-9A-Fa-f]{1,4}:){1,6}(?::[0-9A-Fa-f]{1,4}){1,6}"
     r"|(?:[0-9A-Fa-f]{1,4}:){1,7}:|::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4})(?![0-9A-Fa-f:])"
 )
-PHONE_INTL_RE = re.compile(r"(?<![\w+])\+\d{1,3}(?:[ .\-\u2010-]?\(?\d{1,5}\)?){2,6}(?![\d])")
+PHONE_INTL_RE = re.compile(
+    r"(?<![0-9A-Za-z+])\+\d{1,3}(?:[ .\-\u2010-]?\(?\d{1,5}\)?){2,6}(?![\d])"
+)
 PHONE_NATIONAL_RE = re.compile(
-    r"(?<![\w.,/$€£¥+-])(?:\(0?\d{2,5}\)[ .-]?\d{2,4}[ .-]?\d{3,4}"
+    r"(?<![0-9A-Za-z.,/$€£¥+-])(?:\(0?\d{2,5}\)[ .-]?\d{2,4}[ .-]?\d{3,4}"
     r"|0\d{1,4}(?:[ .\-]\d{2,8}){1,4}|0[5789]0\d{8}"
-    r"|\(\d{3}\) ?\d{3}[ .-]\d{4}|\d{3}[.-]\d{3}[.-]\d{4})(?![\w.,]|-\d)"
+    r"|\(\d{3}\) ?\d{3}[ .-]\d{4}|\d{3}[.-]\d{3}[.-]\d{4})(?![0-9A-Za-z]|[.,-]\d)"
 )
 TX_WORDS = re.compile(r"(?i)tx|hash|transaction|txid|トランザクション|送金|取引")
 KEY_WORDS = re.compile(r"(?i)priv|key|秘密鍵|secret|import|wallet")
@@ -252,11 +254,11 @@ def ip_addresses(text: str) -> list[Candidate]:
 
 def phones(text: str) -> list[Candidate]:
     out = []
-    for rx in (PHONE_INTL_RE, PHONE_NATIONAL_RE):
+    for rx, rank in ((PHONE_INTL_RE, 71), (PHONE_NATIONAL_RE, 60)):
         for m in rx.finditer(text):
             n = sum(c.isdigit() for c in m.group())
             if 8 <= n <= 15:
-                out.append(Candidate(*m.span(), L.PHONE, 60))
+                out.append(Candidate(*m.span(), L.PHONE, rank))
     return out
 
 

@@ -1,0 +1,156 @@
+"""Canary: a terminal-chat session full of secrets, then search every place data can land.
+
+Runs the real app (migrations, conversation layer, turn hooks, log filter) on SQLite and on
+PostgreSQL. The model is a scripted stand-in that parrots the user (worst case for leaks).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import secrets
+from pathlib import Path
+
+import pytest
+from mnemonic import Mnemonic
+from sqlalchemy import Engine, inspect, text
+
+from bot.app import Runtime, open_runtime
+from bot.console import run_console
+from bot.conversation import Handled, Reply, Request
+from bot.logs import configure_logging
+from bot.services import Services
+from privacy.logfilter import RedactingFilter
+from privacy.redact.checksums import luhn_valid
+
+USER = 424242
+OTHER = 515151
+
+
+def _card() -> str:
+    while True:
+        number = "4" + "".join(secrets.choice("0123456789") for _ in range(15))
+        if luhn_valid(number):
+            return " ".join(number[i : i + 4] for i in range(0, 16, 4))
+
+
+def _canaries() -> dict[str, str]:
+    return {
+        "seed": Mnemonic("english").to_mnemonic(secrets.token_bytes(16)),
+        "key": secrets.token_hex(32),
+        "card": _card(),
+        "wallet": "0x" + secrets.token_hex(20),
+        "phone": f"+44 7700 {secrets.randbelow(900000) + 100000}",
+        "email": f"canary.{secrets.token_hex(4)}@gmail.com",
+    }
+
+
+def _script(c: dict[str, str]) -> str:
+    return "\n".join(
+        [
+            "/privacy",
+            "1",  # press "Opt in"
+            f"my seed is {c['seed']} please keep it safe",
+            f"import this private key {c['key']} into the bot",
+            f"charge my card {c['card']} for the subscription",
+            f"send the BTC to {c['wallet']} tonight",
+            f"call me on {c['phone']} or mail {c['email']}",
+            "what is RSI 14 on BTC/USDT 4h?",
+            "",
+        ]
+    )
+
+
+async def parrot(_services: Services, _req: Request, text: str) -> Handled:
+    """A scripted model that repeats the user's message (a leaky model)."""
+    return Reply(text=f"You said: {text}")
+
+
+def _needles(c: dict[str, str]) -> list[str]:
+    words = c["seed"].split()
+    return [
+        *c.values(),
+        " ".join(words[3:7]),
+        c["key"][8:40],
+        c["card"].replace(" ", ""),
+        c["card"][-9:],
+        c["wallet"][10:34],
+        c["phone"][-6:],
+        c["email"].split("@")[0],
+    ]
+
+
+def _files_containing(root: Path, needles: list[str]) -> list[str]:
+    hits = []
+    for path in root.rglob("*"):
+        if path.is_file():
+            blob = path.read_bytes()
+            hits += [f"{path.name}: {n[:6]}…" for n in needles if n.encode() in blob]
+    return hits
+
+
+def _rows_containing(engine: Engine, needles: list[str]) -> list[str]:
+    hits = []
+    with engine.connect() as conn:
+        for table in inspect(conn).get_table_names():
+            for row in conn.execute(text(f'SELECT * FROM "{table}"')):
+                blob = " ".join(str(v) for v in row)
+                hits += [f"{table}: {n[:6]}…" for n in needles if n in blob]
+    return hits
+
+
+async def _chat(runtime: Runtime, script: str, user: int, data_dir: Path) -> str:
+    out = io.StringIO()
+    await run_console(
+        runtime.conversation, io.StringIO(script), out, user_id=user, outbox=data_dir / "outbox"
+    )
+    return out.getvalue()
+
+
+@pytest.fixture
+def logged(tmp_path: Path):
+    log_file = tmp_path / "data" / "logs" / "qnabot.log"
+    handler = configure_logging(
+        "DEBUG", "json", extra_filters=(RedactingFilter(),), log_file=log_file
+    )
+    yield log_file
+    logging.getLogger().removeHandler(handler)
+    handler.close()
+
+
+async def test_no_canary_anywhere_and_forget_leaves_nothing(
+    make_settings, store: tuple[str, str | None], logged: Path
+) -> None:
+    url, schema = store
+    settings = make_settings(database_url=url, database_schema=schema or "")
+    runtime = await open_runtime(settings)
+    runtime.registry.fallback = parrot
+    c = _canaries()
+    try:
+        shown = await _chat(runtime, _script(c), USER, settings.data_dir)
+        await _chat(runtime, f"my card is {c['card']}\n", OTHER, settings.data_dir)
+        # a careless log line and exception are caught by the filter, not by luck
+        logging.getLogger("canary").warning("user sent %s", c["key"])
+        try:
+            raise ValueError(f"bad seed {c['seed']}")
+        except ValueError:
+            logging.getLogger("canary").exception("failed")
+        privacy = runtime.services.privacy
+        assert privacy is not None
+        export = settings.data_dir / "export.jsonl"
+        assert privacy.export_finetune(export, "operator") == 6
+        assert "You said: my seed is" in shown  # the user still sees their own chat
+        needles = _needles(c)
+        assert _files_containing(settings.data_dir, needles) == []
+        assert _rows_containing(runtime.services.engine, needles) == []
+        exported = export.read_text()
+        assert "<SEED_PHRASE>" in exported and "RSI 14 on BTC/USDT 4h" in exported
+        assert privacy.finetune.count() == 6  # OTHER never opted in: nothing kept
+
+        await _chat(runtime, "/forget\n1\n", USER, settings.data_dir)
+        who = privacy.pseudonym(USER)
+        ids = [who, str(USER)]
+        assert _rows_containing(runtime.services.engine, ids) == []
+        assert privacy.audit.verify().ok
+    finally:
+        await runtime.close()
