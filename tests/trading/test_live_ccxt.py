@@ -1,0 +1,174 @@
+"""Live mode: the real ccxt client against the local Binance server, with faults."""
+
+from __future__ import annotations
+
+import asyncio
+from decimal import Decimal
+
+import pytest
+from sqlmodel import Session
+
+from bot.storage import make_engine
+from tests.trading.conftest import KEY, SECRET, Harness
+from trading.errors import InsufficientFunds, LiveTradingError, RateLimited, UnknownSymbol
+from trading.models import ExchangeKey, OrderState
+from trading.ports import OrderType, Side
+from trading.service import TradeAsk, client_order_id
+
+BUY_50 = TradeAsk(Side.BUY, "BTC/USDT", quote_amount=Decimal("50"))
+
+
+async def live(harness: Harness, user: int = 7, **config: object):
+    svc = harness.service("live", **config)
+    await svc.connect(user, KEY, SECRET)
+    return svc
+
+
+async def test_connect_stores_key_encrypted_and_disconnect_erases(harness) -> None:
+    svc = await live(harness)
+    with Session(harness.engine) as session:
+        row = session.get(ExchangeKey, 7)
+    assert row is not None
+    assert KEY.encode() not in row.api_key_enc and SECRET.encode() not in row.secret_enc
+    assert await svc.disconnect(7)
+    with pytest.raises(LiveTradingError):
+        await svc.propose(7, 7, BUY_50)
+
+
+async def test_withdrawal_key_and_wrong_secret_are_refused(harness) -> None:
+    harness.fx.add_account("wkey", "wsecret", withdrawals=True, USDT="5")
+    svc = harness.service("live")
+    with pytest.raises(LiveTradingError, match="withdraw"):
+        await svc.connect(7, "wkey", "wsecret")
+    from trading.errors import AuthFailed
+
+    with pytest.raises(AuthFailed):
+        await svc.connect(7, KEY, "wrong-secret")
+    assert not svc.venues.connected(7)
+
+
+async def test_live_market_buy_carries_the_derived_client_id(harness) -> None:
+    svc = await live(harness)
+    card = await svc.propose(7, 7, BUY_50)
+    (order,) = (await svc.approve(card.id, 7)).orders
+    cid = client_order_id(card.id, 0)
+    assert len(cid) <= 36
+    (sent,) = harness.fx.orders_with_client_id(cid)
+    assert sent.qty == Decimal("0.00083") and sent.status == "FILLED"
+    assert order.status == OrderState.FILLED and order.fee_currency == "BTC"
+
+
+async def test_live_limit_and_cancel(harness) -> None:
+    svc = await live(harness)
+    ask = TradeAsk(
+        Side.BUY,
+        "ETH/USDT",
+        amount=Decimal("0.01"),
+        order_type=OrderType.LIMIT,
+        price=Decimal("2500"),
+    )
+    (order,) = (await svc.approve((await svc.propose(7, 7, ask)).id, 7)).orders
+    assert order.status == OrderState.OPEN
+    canceled = await svc.cancel(7, order.id)
+    assert canceled.status == OrderState.CANCELED
+    assert harness.fx.orders[-1].status == "CANCELED"
+
+
+@pytest.mark.parametrize("fault", ["hang", "drop"])
+async def test_lost_reply_is_reconciled_and_recorded_once(harness, fault: str) -> None:
+    svc = await live(harness)
+    card = await svc.propose(7, 7, BUY_50)
+    harness.fx.inject("POST", "/api/v3/order", fault)
+    (order,) = (await svc.approve(card.id, 7)).orders
+    assert order.status == OrderState.FILLED
+    assert len(harness.fx.orders_with_client_id(client_order_id(card.id, 0))) == 1
+    assert harness.fx.count("POST", "/api/v3/order") == 1  # never re-sent
+    assert len(svc.orders(7)) == 1
+
+
+@pytest.mark.parametrize("fault", ["500", "429"])
+async def test_refused_in_transit_is_marked_not_placed_after_bounded_checks(harness, fault) -> None:
+    svc = await live(harness)
+    card = await svc.propose(7, 7, BUY_50)
+    harness.fx.inject("POST", "/api/v3/order", fault)
+    (order,) = (await svc.approve(card.id, 7)).orders
+    assert order.status == OrderState.NOT_PLACED
+    assert harness.fx.orders_with_client_id(client_order_id(card.id, 0)) == []
+    assert harness.fx.count("POST", "/api/v3/order") == 1
+    assert harness.fx.count("GET", "/api/v3/order") == svc.config.reconcile_checks
+
+
+async def test_lookup_failures_leave_the_order_unknown_for_later(harness) -> None:
+    svc = await live(harness, reconcile_checks=2)
+    card = await svc.propose(7, 7, BUY_50)
+    harness.fx.inject("POST", "/api/v3/order", "drop")
+    harness.fx.inject("GET", "/api/v3/order", "500", times=2)
+    (order,) = (await svc.approve(card.id, 7)).orders
+    assert order.status == OrderState.UNKNOWN  # never declared absent while lookups fail
+    assert await svc.reconcile() == 1
+    assert svc.orders(7)[0].status == OrderState.FILLED
+
+
+async def test_restart_settles_sending_and_open_orders(harness) -> None:
+    svc = await live(harness)
+    ask = TradeAsk(
+        Side.BUY,
+        "ETH/USDT",
+        amount=Decimal("0.01"),
+        order_type=OrderType.LIMIT,
+        price=Decimal("2900"),
+    )
+    await svc.approve((await svc.propose(7, 7, ask)).id, 7)
+    # crash between recording and sending: the claim is committed, nothing was sent
+    crashed = await svc.propose(7, 7, BUY_50)
+    from trading.service import new_order
+
+    row = svc.store.proposal(crashed.id)
+    svc.store.claim(row, new_order(row, 0, "buy", row.amount, harness.clock()), harness.clock())
+    harness.fx.set_price("ETHUSDT", "2899")
+    restarted = harness.service("live")  # a new process: fresh service and clients
+    assert await restarted.reconcile() == 2
+    states = sorted(o.status for o in restarted.orders(7))
+    assert states == [OrderState.FILLED, OrderState.NOT_PLACED]
+    assert harness.fx.count("POST", "/api/v3/order") == 1
+
+
+async def test_insufficient_funds_bad_symbol_and_rate_limit(harness) -> None:
+    svc = await live(harness)
+    harness.fx.accounts[KEY].balances["USDT"] = Decimal("10")
+    card = await svc.propose(7, 7, BUY_50)
+    with pytest.raises(InsufficientFunds):
+        await svc.approve(card.id, 7)
+    assert svc.orders(7)[0].status == OrderState.REJECTED
+    with pytest.raises(UnknownSymbol):
+        await svc.propose(7, 7, TradeAsk(Side.BUY, "NOPE/USDT", quote_amount=Decimal("50")))
+    harness.fx.inject("GET", "/api/v3/ticker/24hr", "429")
+    with pytest.raises(RateLimited):
+        await svc.propose(7, 7, BUY_50)
+
+
+async def test_two_workers_on_one_postgres_place_one_order(harness, store) -> None:
+    url, schema = store
+    if not url.startswith("postgresql"):
+        pytest.skip("the two-worker race is a PostgreSQL scenario")
+    first = await live(harness)
+    engine2 = make_engine(url, schema=schema)
+    try:
+        second = Harness(harness.fx, engine2, harness.clock).service("live")
+        harness.closers.append(second.close)
+        for _ in range(10):
+            card = await first.propose(
+                7, 7, TradeAsk(Side.BUY, "BTC/USDT", quote_amount=Decimal("20"))
+            )
+            results = await asyncio.gather(
+                first.approve(card.id, 7),
+                second.approve(card.id, 7),
+                first.approve(card.id, 7),
+                second.approve(card.id, 7),
+                return_exceptions=True,
+            )
+            assert sum(not isinstance(r, Exception) for r in results) == 1, results
+            assert len(harness.fx.orders_with_client_id(client_order_id(card.id, 0))) == 1
+        assert len(first.orders(7, limit=50)) == 10
+    finally:
+        engine2.dispose()
