@@ -34,6 +34,16 @@ class UnknownSymbol(MarketDataError):
         self.symbol = symbol
 
 
+class UnsupportedTimeframe(MarketDataError):
+    """No candles of this timeframe for this symbol; `supported` lists the ones there are."""
+
+    def __init__(self, symbol: str, timeframe: str, supported: tuple[str, ...]) -> None:
+        super().__init__(f"no {timeframe} candles for {symbol}")
+        self.symbol = symbol
+        self.timeframe = timeframe
+        self.supported = supported
+
+
 class ExchangeUnavailable(MarketDataError):
     """The exchange did not answer properly (down, timeout, 5xx); try again later."""
 
