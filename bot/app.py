@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.conversation import Conversation, Registry, Request
@@ -24,6 +25,8 @@ class Overrides:
 
     market: MarketData | None = None
     chat_model: ChatModel | None = None
+    extra_features: tuple[Callable[[Registry], None], ...] = ()
+    """Extra `register(registry)` functions (test-only commands that exercise a transport)."""
 
 
 @dataclass
@@ -52,6 +55,8 @@ def build_services(
     migrate(engine)
     services = Services(settings=settings, engine=engine, clock=clock)
     _build_privacy(services)
+    _build_admin(services)
+    _build_trading(services, overrides)
     _build_alerts(services, overrides)
     _build_qa(services, overrides)
     return services
@@ -98,6 +103,80 @@ def _build_privacy(services: Services) -> None:
     services.privacy = privacy
     services.user_data_owners.append(privacy)
     services.turn_hooks.append(keep_for_finetuning)
+
+
+def _build_admin(services: Services) -> None:
+    from functools import partial
+
+    from bot.web.service import AdminService, trade_counts
+
+    if services.privacy is None:
+        return
+    admin = AdminService(
+        services.engine,
+        services.privacy,
+        services.clock,
+        services.settings.resolved_regressions_file,
+        partial(trade_counts, services.engine),
+    )
+
+    async def close_admin() -> None:
+        admin.close()
+
+    services.admin = admin
+    services.closers.append(close_admin)
+
+
+def _build_trading(services: Services, overrides: Overrides) -> None:
+    from decimal import Decimal
+
+    from trading.paper import PaperConfig
+    from trading.service import TradingConfig, TradingService, ta_rating
+    from trading.venues import LiveAccount, Venues
+
+    settings = services.settings
+    market = overrides.market or getattr(services, "market", None)
+    if market is None:
+        from trading.replay import ReplayConfig, ReplayMarket
+
+        market = ReplayMarket(ReplayConfig(), services.clock)
+        services.closers.append(market.close)
+    live = settings.trading_mode.value == "live" and settings.live_trading_enabled
+
+    def live_account(api_key: str, secret: str) -> LiveAccount:
+        from trading.ccxt_adapter import CcxtExchange
+
+        return CcxtExchange(
+            settings.exchange_id,
+            api_key=api_key,
+            secret=secret,
+            api_url=settings.exchange_api_url,
+            timeout_s=settings.exchange_timeout_s,
+        )
+
+    if services.privacy is None:
+        raise ConfigError("QNABOT_DATA_DIR", "the trading feature needs the privacy key store")
+    venues = Venues(
+        services.engine,
+        mode="live" if live else "paper",
+        market=market,
+        paper=PaperConfig(start_quote=Decimal(str(settings.paper_start_usdt))),
+        clock=services.clock,
+        box=services.privacy.box,
+        exchange_id=settings.exchange_id,
+        live_factory=live_account if live else None,
+    )
+    config = TradingConfig(
+        mode=venues.mode,
+        proposal_ttl_s=settings.proposal_ttl_s,
+        price_tolerance_pct=Decimal(str(settings.price_tolerance_pct)),
+        order_timeout_s=settings.exchange_timeout_s,
+    )
+    services.trading = TradingService(
+        services.engine, venues, config, clock=services.clock, rating=ta_rating(market)
+    )
+    services.user_data_owners.append(services.trading)
+    services.closers.append(services.trading.close)
 
 
 def _build_alerts(services: Services, overrides: Overrides) -> None:
@@ -163,6 +242,8 @@ async def open_runtime(
     """Build services, registry and conversation; the caller must `await runtime.close()`."""
     services = build_services(settings, clock=clock, overrides=overrides)
     registry = build_registry()
+    for register in (overrides.extra_features if overrides else ()):
+        register(registry)
     return Runtime(
         services=services, registry=registry, conversation=Conversation(registry, services)
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import traceback
 
 from bot.conversation import Reply
 
@@ -13,13 +14,10 @@ log = logging.getLogger(__name__)
 def incident_reply(exc: BaseException) -> Reply:
     """Log the error with a fresh incident id (type only, no message text) and reply."""
     incident = secrets.token_hex(4)
-    # The exception message may quote user input, so only its type and traceback are logged.
-    log.error(
-        "incident=%s error=%s",
-        incident,
-        type(exc).__name__,
-        exc_info=(type(exc), exc, exc.__traceback__),
-    )
+    # The exception message may quote user input, so only its type and the stack (file, line,
+    # function, source line) are logged; `exc_info` would print the message too.
+    stack = "".join(traceback.format_list(traceback.extract_tb(exc.__traceback__)))
+    log.error("incident=%s error=%s\n%s", incident, type(exc).__name__, stack.rstrip())
     return Reply(
         text=f"Sorry, something went wrong on my side (incident {incident}). "
         "Please try again; other commands keep working."

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import hashlib
 import logging
 from collections.abc import AsyncIterator, Sequence
@@ -42,6 +43,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from bot.app import Overrides, Runtime, open_runtime
 from bot.auth import NOT_ALLOWED_TEXT, UserRateLimiter, is_allowed
@@ -66,6 +68,7 @@ ALLOWED_UPDATES = ("message", "callback_query")
 TYPING_DELAY_S = 0.3
 TYPING_EVERY_S = 4.5
 SEND_ATTEMPTS = 3
+INVALID_BUTTON = "That button is not valid any more."
 
 
 class BotData:
@@ -89,6 +92,27 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
     @property
     def services(self) -> Services:
         return self.runtime.services
+
+
+class TolerantBot(ExtBot[None]):
+    """ExtBot that survives malformed updates: PTB would fail the whole getUpdates batch
+    (and fetch it again forever); an update that does not parse becomes an empty one."""
+
+    async def _post(self, endpoint: str, *args: Any, **kwargs: Any) -> Any:
+        result = await super()._post(endpoint, *args, **kwargs)
+        if endpoint != "getUpdates" or not isinstance(result, list):
+            return result
+        return [self._parsable(item) for item in result]
+
+    def _parsable(self, item: Any) -> Any:
+        try:
+            Update.de_json(copy.deepcopy(item), self)
+        except (TypeError, KeyError, ValueError, AttributeError) as err:
+            update_id = item.get("update_id") if isinstance(item, dict) else None
+            log.warning("malformed update skipped update_id=%s error=%s", update_id,
+                        type(err).__name__)  # fmt: skip
+            return {"update_id": update_id}
+        return item
 
 
 BotApp = Application[ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], BotData, Any]
@@ -118,19 +142,20 @@ def build_application(launch: Launch) -> BotApp:
     async def post_init(app: BotApp) -> None:
         await _open(app, launch)
 
+    bot = TolerantBot(
+        token=settings.telegram_bot_token.get_secret_value(),
+        base_url=f"{api}/bot",
+        base_file_url=f"{api}/file/bot",
+        request=HTTPXRequest(64, read_timeout=20, write_timeout=30, connect_timeout=10,
+                             pool_timeout=10),
+        get_updates_request=HTTPXRequest(2, read_timeout=30, connect_timeout=10),
+        rate_limiter=AIORateLimiter(max_retries=2),
+    )  # fmt: skip
     app: BotApp = (
         Application.builder()
-        .token(settings.telegram_bot_token.get_secret_value())
-        .base_url(f"{api}/bot")
-        .base_file_url(f"{api}/file/bot")
-        .rate_limiter(AIORateLimiter(max_retries=2))
+        .bot(bot)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .concurrent_updates(256)
-        .connect_timeout(10)
-        .read_timeout(20)
-        .write_timeout(30)
-        .pool_timeout(10)
-        .connection_pool_size(64)
         .post_init(post_init)
         .post_shutdown(_close)
         .build()
@@ -252,6 +277,9 @@ async def on_message(update: Update, context: BotContext) -> None:
     message = update.message
     if message is None or message.from_user is None or message.from_user.is_bot:
         return
+    if getattr(message, "chat", None) is None:  # malformed update: nowhere to answer
+        log.warning("update without chat ignored update_id=%s", update.update_id)
+        return
     username = context.bot_data.username
     if _for_other_bot(message.text or "", username):
         return
@@ -285,6 +313,9 @@ async def on_callback(update: Update, context: BotContext) -> None:
     """Answer one button press; it always gets exactly one answerCallbackQuery."""
     query = update.callback_query
     if query is None:
+        return
+    if getattr(query, "from_user", None) is None or not query.data:  # malformed press
+        await _answer(query.answer, INVALID_BUTTON)
         return
     origin = query.message if isinstance(query.message, Message) else None
     chat = query.message.chat if query.message is not None else None

@@ -39,12 +39,12 @@ def parse_alert(args: str) -> AlertRule:
     if symbol is None:
         raise UserError(f"I don't know the symbol {tokens[0][:20].upper()}. {USAGE}")
     rest = tokens[1:]
+    indicator = rest.pop(0) if rest[0] in ("rsi", "price") else "price"
     timeframe = parse_timeframe(rest[-1]) if len(rest) > 2 else None
     if len(rest) > 2 and timeframe is None:
         raise UserError(f"Unknown timeframe {rest[-1][:10]}; use 1m, 5m, 15m, 1h, 4h or 1d.")
     if timeframe is not None:
         rest = rest[:-1]
-    indicator = rest.pop(0) if rest[0] in ("rsi", "price") else "price"
     if len(rest) != 2 or rest[0] not in _OPS:
         raise UserError(USAGE)
     above = _OPS[rest[0]]

@@ -83,6 +83,7 @@ class FakeBotApi:
     callback_answers: dict[str, dict[str, Any]] = field(default_factory=dict)
     open_queries: set[str] = field(default_factory=set)
     commands: list[dict[str, str]] = field(default_factory=list)
+    scoped_commands: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     webhook_url: str = ""
     blocked: set[int] = field(default_factory=set)
     deleted_incoming: set[tuple[int, int]] = field(default_factory=set)
@@ -336,6 +337,9 @@ async def get_updates(api: FakeBotApi, params: dict[str, Any]) -> Any:
     limit = int(params.get("limit") or 100)
     if offset:
         api.updates = [u for u in api.updates if u["update_id"] >= offset]
+    allowed = decode_json(params.get("allowed_updates"))
+    if allowed:  # Telegram never delivers the other kinds; drop them like it does
+        api.updates = [u for u in api.updates if set(u) & set(allowed)]
     try:
         await api.wait_for(lambda: api.updates, timeout=timeout, what="updates")
     except TimeoutError:
@@ -448,7 +452,11 @@ async def set_my_commands(api: FakeBotApi, params: dict[str, Any]) -> Any:
             raise BadRequest("Bad Request: BOT_COMMAND_INVALID")
         if not 1 <= len(str(cmd.get("description", ""))) <= 256:
             raise BadRequest("Bad Request: command description is invalid")
-    api.commands = commands
+    scope = decode_json(params.get("scope")) or {"type": "default"}
+    if scope.get("type") == "default":
+        api.commands = commands
+    else:
+        api.scoped_commands[json.dumps(scope, sort_keys=True)] = commands
     return True
 
 
