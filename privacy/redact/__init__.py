@@ -68,16 +68,48 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+MAX_PASSES = 4
+
+
+def _apply(text: str, spans: list[Span]) -> tuple[str, list[tuple[int, int, int]]]:
+    """Return the redacted text and its kept segments: (redacted start, original start, len)."""
+    parts: list[str] = []
+    segments: list[tuple[int, int, int]] = []
+    pos = out_len = 0
+    for span in spans:
+        keep = text[pos : span.start]
+        segments.append((out_len, pos, len(keep)))
+        tag = placeholder(span.label)
+        parts += [keep, tag]
+        out_len += len(keep) + len(tag)
+        pos = span.end
+    segments.append((out_len, pos, len(text) - pos))
+    parts.append(text[pos:])
+    return "".join(parts), segments
+
+
+def _to_original(span: Span, segments: list[tuple[int, int, int]]) -> Span:
+    for red_start, orig_start, length in segments:
+        if red_start <= span.start and span.end <= red_start + length:
+            shift = orig_start - red_start
+            return Span(span.start + shift, span.end + shift, span.label)
+    raise AssertionError("a span crossed a placeholder")  # placeholders are protected
+
+
 def redact(text: str) -> Redacted:
-    """Replace every sensitive span of `text` with its typed placeholder."""
-    spans = find_spans(text)
+    """Replace every sensitive span of `text` with its typed placeholder.
+
+    Runs to a fixpoint: a value that lost an overlap to a stronger one (a name touching an
+    e-mail address) is still found once the winner is replaced, so redaction is idempotent.
+    """
+    spans = list(find_spans(text))
     if not spans:
         return Redacted(text, ())
-    parts: list[str] = []
-    pos = 0
-    for span in spans:
-        parts.append(text[pos : span.start])
-        parts.append(placeholder(span.label))
-        pos = span.end
-    parts.append(text[pos:])
-    return Redacted("".join(parts), spans)
+    out, segments = _apply(text, spans)
+    for _ in range(MAX_PASSES):
+        extra = find_spans(out)
+        if not extra:
+            break
+        spans = sorted([*spans, *(_to_original(e, segments) for e in extra)], key=lambda s: s.start)
+        out, segments = _apply(text, spans)
+    return Redacted(out, tuple(spans))

@@ -30,15 +30,19 @@ PASSWORD_VALUE_RE = re.compile(
 TOKENISH_RE = re.compile(r"(?<![\w@])[^\s\"'<>、。,]{6,40}(?![\w])")
 
 ACCOUNT_RE = re.compile(
-    r"(?i)(?:(?<![A-Za-z])uid(?![A-Za-z])|user[ _-]?id|account[ _-]?(?:id|no\.?|number)"
-    r"|sub-?account(?:[ _-]?id)?|member[ _-]?id|customer[ _-]?id|client[ _-]?id|user[ _-]?name"
+    r"(?i)(?=[uacmlsユア会])(?:(?<![A-Za-z])uid(?![A-Za-z])|user[ _-]?id"
+    r"|account[ _-]?(?:id|no\.?|number)|sub-?account(?:[ _-]?id)?|member[ _-]?id"
+    r"|customer[ _-]?id|client[ _-]?id|user[ _-]?name"
     r"|(?<![A-Za-z])login(?![A-Za-z])|ユーザーID|ユーザー名|アカウントID|会員ID)"
     r"(?:\s+(?:on|at|for|in)\s+(?:the\s+)?[\w.]+(?:\s+\w+)?(?=\s+(?:is|was)\b|\s*[:=]))?"
     r"(?P<c>\s+(?:is|was|=|:)|\s*[:=#：]|\s*(?:は|が))?\s*"
     r"(?P<v>(?!is\b|was\b|the\b)[A-Za-z0-9][A-Za-z0-9._-]{2,39})(?![A-Za-z0-9._-])"
 )
 
-_TICKER = r"(?:[A-Z]{2,6}|[Ss]ats|satoshis?|dollars|bucks|euros?|yen|円|万円|ドル)"
+_TICKER = (
+    r"(?:[A-Z]{2,6}|[Ss]ats|satoshis?|dollars|bucks|euros?|yen|円|万円|ドル|(?i:btc|eth|sol|usdt"
+    r"|usdc|bitcoins?|ethers?|ethereum|solana|xrp|doge|bnb))"
+)
 AMOUNT_RE = re.compile(
     r"(?<![0-9A-Za-z.,])(?:[$€£¥]\s?\d[\d,]*(?:\.\d+)?(?:\s?[kKmM]\b)?"
     r"|\d[\d,]*(?:\.\d+)?\s?(?:[kKmM]\s?)?" + _TICKER + r"(?![a-z]))"
@@ -57,9 +61,15 @@ JA_OWN_AFTER_RE = re.compile(r"^\s*(?:ある|あります|持って|保有|入�
 CLAUSE_RE = re.compile(r"[.?!。？！\n]")
 
 
+SEED_SHAPE_RE = re.compile(
+    r"(?:[A-Za-z\u3040-\u309f\u30fc]{2,8}[\s,;.:)(\[\]\-\u3000、\d]{1,8})"
+    + f"{{{MIN_SEED_WORDS - 1}}}"
+)
+
+
 def seed_phrases(text: str) -> list[Candidate]:
     """Runs of BIP-39 words (English or Japanese list), separated by spaces, commas, numbers."""
-    if len(text) < 30:
+    if len(text) < 30 or SEED_SHAPE_RE.search(text) is None:
         return []
     en, ja = cs.bip39_words("english"), cs.bip39_words("japanese")
     out: list[Candidate] = []
@@ -164,4 +174,44 @@ def _owned(text: str, start: int, end: int) -> bool:
     return JA_OWN_AFTER_RE.match(text[end : end + 8]) is not None
 
 
-DETECTORS = (seed_phrases, passwords, account_ids, balances)
+PHONE_CUE_RE = re.compile(
+    r"(?i)(?:phone|mobile|cell|tel\.?|telephone|whats ?app|signal|viber|sms|call\s+me|text\s+me"
+    r"|reach\s+me|my\s+number|電話|携帯|番号)"
+)
+NUMBERISH_RE = re.compile(
+    r"(?<![0-9A-Za-z.,])\+?\(?\d[\d ().\-\u2010\u2212]{6,22}\d(?![0-9A-Za-z]|[.,]\d)"
+)
+NATID_CUE_RE = re.compile(
+    r"(?i)(?:ssn|social\s+security|social\s+insurance|\bsin\b|national\s+id|id\s+(?:number|no\.?|card)"
+    r"|passport(?:\s+(?:number|no\.?))?|tax\s+id|tin\b|nino|national\s+insurance|aadhaar|pan\s+card"
+    r"|steuer-?id|dni|nie|cpf|my\s?number|マイナンバー|個人番号|パスポート番号|免許証番号)"
+)
+IDISH_RE = re.compile(
+    r"(?<![0-9A-Za-z])(?=[A-Z]{0,3}\d)[A-Z0-9](?:[ .\-]?[A-Z0-9]){5,17}(?![0-9A-Za-z])"
+)
+
+
+_DIGITS7_RE = re.compile(r"\d(?:\D{0,3}\d){5}")
+
+
+def cued_numbers(text: str) -> list[Candidate]:
+    """Phone numbers and national ids in any format, when a cue word names them nearby."""
+    out: list[Candidate] = []
+    if _DIGITS7_RE.search(text) is None:
+        return out
+    for cue_re, value_re, label in (
+        (PHONE_CUE_RE, NUMBERISH_RE, L.PHONE),
+        (NATID_CUE_RE, IDISH_RE, L.NATIONAL_ID),
+    ):
+        cues = [m.end() for m in cue_re.finditer(text)]
+        if not cues:
+            continue
+        for m in value_re.finditer(text):
+            digits = sum(c.isdigit() for c in m.group())
+            near = any(0 <= m.start() - end <= 25 for end in cues)
+            if near and digits >= (6 if label is L.NATIONAL_ID else 7):
+                out.append(Candidate(*m.span(), label, 58))
+    return out
+
+
+DETECTORS = (seed_phrases, passwords, account_ids, balances, cued_numbers)

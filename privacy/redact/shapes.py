@@ -24,10 +24,18 @@ EMAIL_RE = re.compile(
     r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![A-Za-z0-9])"
 )
+OBFUSCATED_EMAIL_RE = re.compile(
+    r"(?i)(?<![\w.])[a-z0-9][\w.+-]*(?:\s+dot\s+[a-z0-9][\w+-]*)*\s*(?:\[at\]|\(at\)|\{at\}|\s+at\s+)\s*[a-z0-9-]+"
+    r"(?:\s*(?:\[dot\]|\(dot\)|\{dot\}|\s+dot\s+|\.)\s*[a-z0-9-]+)*"
+    r"\s*(?:\[dot\]|\(dot\)|\{dot\}|\s+dot\s+)\s*[a-z]{2,24}(?![\w])"
+)
+PEM_RE = re.compile(
+    r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)"
+)
 HANDLE_RE = re.compile(r"(?<![A-Za-z0-9_@.])@[A-Za-z][A-Za-z0-9_]{3,31}(?![A-Za-z0-9_@])")
 HEX_RE = re.compile(_NB + r"(0x)?([0-9a-fA-F]{32,128})" + _NA)
 UUID_RE = re.compile(_NB + r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}" + _NA)
-BASE58_RE = re.compile(_NB + r"[1-9A-HJ-NP-Za-km-z]{25,100}" + _NA)
+BASE58_RE = re.compile(_NB + r"[1-9A-HJ-NP-Za-km-z]{25,120}" + _NA)
 BECH32_RE = re.compile(_NB + r"(?:bc|tb|bcrt|ltc|tltc)1[02-9ac-hj-np-z]{8,90}" + _NA, re.I)
 PREFIXED_KEY_RE = re.compile(
     _NB + r"(?:sk-(?:proj-|live-|ant-)?|sk_(?:live|test)_|pk_(?:live|test)_|rk_live_|CG-|xox[abpr]-"
@@ -80,9 +88,14 @@ def find_urls(text: str) -> list[tuple[int, int]]:
 
 
 def emails(text: str) -> list[Candidate]:
-    if "@" not in text:
-        return []
-    return [Candidate(*m.span(), L.EMAIL, 90, True) for m in EMAIL_RE.finditer(text)]
+    out = []
+    if "@" in text:
+        out += [Candidate(*m.span(), L.EMAIL, 90, True) for m in EMAIL_RE.finditer(text)]
+    if "dot" in text.lower():
+        out += [Candidate(*m.span(), L.EMAIL, 89) for m in OBFUSCATED_EMAIL_RE.finditer(text)]
+    if "-----BEGIN" in text:
+        out += [Candidate(*m.span(), L.PRIVATE_KEY, 99, True) for m in PEM_RE.finditer(text)]
+    return out
 
 
 def handles(text: str) -> list[Candidate]:

@@ -1,0 +1,70 @@
+"""Property tests of the redactor: total on any Unicode, idempotent, and exact about spans."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from privacy import redact
+from privacy.redact.labels import placeholder
+
+FRAGMENTS = [
+    "my name is Olivia Nguyen",
+    "jo.doe+bin@gmail.com",
+    "+1 (415) 555-0132",
+    "4111 1111 1111 1111",
+    "DE89 3704 0044 0532 0130 00",
+    "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+    "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4",
+    "abandon ability able about above absent absorb abstract absurd abuse access accident",
+    "password is Tr@der55!",
+    "UID 38291047",
+    "I have 3.2 BTC",
+    "85.214.132.117",
+    "BTC/USDT 4h RSI 14",
+    "123-45-6789",
+    "@johnny_trades",
+    "〒150-0002 東京都渋谷区神宮前1-2-3",
+    "佐藤健太と申します",
+    "<EMAIL>",
+    "sk-" + "a1B2" * 12,
+    " ",
+    "\n",
+    ", ",
+]
+mixed = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=8)), max_size=8).map(
+    "".join
+)
+any_text = st.one_of(st.text(max_size=300), mixed)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(any_text)
+def test_never_crashes_and_is_idempotent(text: str) -> None:
+    once = redact(text)
+    assert redact(once.text).text == once.text
+
+
+@settings(max_examples=400, deadline=None)
+@given(any_text)
+def test_changes_nothing_outside_reported_spans(text: str) -> None:
+    result = redact(text)
+    rebuilt, pos = [], 0
+    for span in result.spans:
+        assert pos <= span.start < span.end <= len(text)
+        assert not text[span.start].isspace() and not text[span.end - 1].isspace()
+        rebuilt += [text[pos : span.start], placeholder(span.label)]
+        pos = span.end
+    rebuilt.append(text[pos:])
+    assert "".join(rebuilt) == result.text
+    if not result.spans:
+        assert result.text == text
+
+
+@given(st.sampled_from(FRAGMENTS[:17]))
+def test_each_secret_fragment_is_caught_or_is_a_decoy(fragment: str) -> None:
+    result = redact(fragment)
+    if fragment == "BTC/USDT 4h RSI 14":
+        assert result.text == fragment
+    else:
+        assert result.spans, fragment
