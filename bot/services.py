@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from llm import ChatModel
     from privacy import PrivacyService
     from trading.alerts import AlertService
+    from trading.service import TradingService
 
 Clock = Callable[[], datetime]
 TurnHook = Callable[["Request", str], Awaitable[None]]
@@ -62,6 +63,7 @@ class Services:
     turn_hooks: list[TurnHook] = field(default_factory=list)
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     alerts: AlertService | None = None
+    trading: TradingService | None = None
     chat_model: ChatModel | None = None
     answers: Answerer | None = None
     privacy: PrivacyService | None = None

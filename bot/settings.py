@@ -82,6 +82,12 @@ class Settings(BaseSettings):
     live_trading_enabled: bool = Field(False, description="Second switch required for live mode.")
     proposal_ttl_s: int = Field(60, ge=5, le=3600, description="Seconds a proposal stays valid.")
     price_tolerance_pct: float = Field(0.5, gt=0, le=20, description="Re-ask above this move.")
+    paper_start_usdt: float = Field(
+        10000.0, gt=0, le=1e9, description="USDT in a new paper wallet."
+    )
+    exchange_timeout_s: float = Field(
+        10.0, gt=0, le=120, description="Timeout of one exchange request."
+    )
     llm_backend: LlmBackend = Field(LlmBackend.LLAMA_CPP, description="Model backend.")
     model_path: Path | None = Field(None, description="GGUF file; empty = bundled SmolLM2.")
     llm_url: str = Field("", description="OpenAI-compatible endpoint for llm_backend=openai_http.")

@@ -35,6 +35,9 @@ from trading.ports import (
 )
 
 log = logging.getLogger(__name__)
+# ccxt logs every request at DEBUG with its headers (X-MBX-APIKEY) and signed query: never
+# let those lines through, whatever the root level.
+logging.getLogger("ccxt").setLevel(logging.WARNING)
 
 MAX_KLINES_PER_CALL = 1000
 _UNAVAILABLE = te.ExchangeUnavailable

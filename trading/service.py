@@ -35,7 +35,7 @@ from trading.errors import (
 )
 from trading.models import OrderState, ProposalStatus, TradeOrder, TradeProposal
 from trading.portfolio import Fill, Ledger, Position, build_ledger, start_of_day
-from trading.ports import Balance, Exchange, OrderRequest, OrderStatus, OrderType, Side
+from trading.ports import Balance, Exchange, MarketData, OrderRequest, OrderStatus, OrderType, Side
 from trading.store import TradingStore
 from trading.venues import Venues
 
@@ -562,3 +562,21 @@ class TradingService:
 
 def _truncate(value: Decimal, step: Decimal) -> Decimal:
     return (value / step).to_integral_value(rounding=ROUND_DOWN) * step
+
+
+def ta_rating(market: MarketData, timeframe: str = "1h") -> Rating:
+    """Return a rating lookup for proposal cards: the TA rating on closed candles, or None."""
+
+    async def rate(symbol: str) -> str | None:
+        from analysis import AnalysisError, technical_rating
+
+        try:
+            candles = await market.fetch_candles(symbol, timeframe, 300)
+            rating = await asyncio.to_thread(technical_rating, candles.frame)
+        except (MarketDataError, AnalysisError):
+            return None
+        if rating.signal is None or rating.value is None:
+            return None
+        return f"{rating.signal.value} ({rating.value:+.2f})"
+
+    return rate
