@@ -94,10 +94,8 @@ async def on_forget(services: Services, req: Request, arg: str) -> Handled:
 async def cmd_mydata(services: Services, req: Request, _args: str) -> Handled:
     lines = ["What I store about you:"]
     for owner in services.user_data_owners:
-        for line in await owner.describe_user(req.user_id):
-            lines.append(f"• {owner.name}: {line}")
-    if len(lines) == 1:
-        lines.append("• nothing.")
+        described = await owner.describe_user(req.user_id) or ["nothing stored."]
+        lines += [f"• {owner.name}: {line}" for line in described]
     lines.append("Send /forget to erase it, /privacy to change fine-tuning consent.")
     return Reply(text="\n".join(lines))
 
