@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 RSI_PERIOD = 14
 CANDLE_LIMIT = 200
+DELIVERED_KEPT = timedelta(days=1)
 
 
 class AlertKind(StrEnum):
@@ -206,7 +207,9 @@ class AlertService:
         with Session(self.engine) as session:
             result = session.execute(
                 sa.delete(AlertRow).where(
-                    col(AlertRow.id) == alert_id, col(AlertRow.user_id) == user_id
+                    col(AlertRow.id) == alert_id,
+                    col(AlertRow.user_id) == user_id,
+                    col(AlertRow.status) != AlertStatus.DELIVERED,
                 )
             )
             session.commit()
@@ -269,6 +272,7 @@ class AlertService:
                 .where(AlertRow.status == AlertStatus.FIRED)
                 .order_by(col(AlertRow.id))
             ).all()
+        self._purge_delivered(now - DELIVERED_KEPT)
         sent = 0
         budget: dict[int, int] = {}
         for row in rows:
@@ -283,6 +287,17 @@ class AlertService:
             else:
                 self._release(row)
         return sent
+
+    def _purge_delivered(self, before: datetime) -> None:
+        """Delete delivered alerts once they no longer count towards the hourly pacing."""
+        with Session(self.engine) as session:
+            session.execute(
+                sa.delete(AlertRow).where(
+                    col(AlertRow.status) == AlertStatus.DELIVERED,
+                    col(AlertRow.delivered_at) < before,
+                )
+            )
+            session.commit()
 
     def _sent_last_hour(self, user_id: int, now: datetime) -> int:
         with Session(self.engine) as session:
