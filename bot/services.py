@@ -14,6 +14,7 @@ from bot.settings import Settings
 if TYPE_CHECKING:
     from bot.answering import Answerer
     from bot.conversation import Request
+    from bot.web.service import AdminService
     from llm import ChatModel
     from privacy import PrivacyService
     from trading.alerts import AlertService
@@ -67,3 +68,4 @@ class Services:
     chat_model: ChatModel | None = None
     answers: Answerer | None = None
     privacy: PrivacyService | None = None
+    admin: AdminService | None = None

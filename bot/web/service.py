@@ -1,0 +1,213 @@
+"""AdminService: what admins may see and do, shared by the Telegram commands and the web console.
+
+It reads the privacy package's fine-tuning log and audit trail (and the trading service's
+counts when it runs), and records every admin view, export and flag in the audit trail under
+a pseudonymous actor. Nothing here returns raw user text: the fine-tuning log only holds
+redacted text.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+
+from sqlalchemy import Engine, func
+from sqlmodel import Session, select
+
+from bot.services import Clock
+from bot.web.views import (
+    AuditEntryView,
+    AuditStatus,
+    ExportFile,
+    FlagResult,
+    RecordFilter,
+    RecordView,
+    Stats,
+)
+from privacy import AuditAction, FinetuneFilter, FinetuneRecord, Label, PrivacyService
+from privacy.models import ConsentRow, FinetuneRow
+from privacy.review import RedactionFlag, append_case, regression_case
+
+log = logging.getLogger(__name__)
+
+INCIDENT_LOGGER = "bot.incidents"
+
+
+class UnknownRecord(LookupError):
+    """No fine-tuning record with that id (erased, flagged or never kept): show 'not found'."""
+
+
+class ErrorCounter(logging.Handler):
+    """Counts incidents (the transport's unexpected errors) since start."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+def _record_view(record: FinetuneRecord) -> RecordView:
+    def said(role: str) -> str:
+        return "\n".join(m.content for m in record.messages if m.role == role)
+
+    return RecordView(
+        id=record.id,
+        created_at=record.created_at,
+        pseudonym=record.pseudonym,
+        labels=record.labels,
+        prompt=said("user"),
+        reply=said("assistant"),
+    )
+
+
+def finetune_filter(flt: RecordFilter) -> FinetuneFilter:
+    """Translate the console's date filter (inclusive days, UTC) to the log's time range."""
+    since = datetime.combine(flt.date_from, time.min, UTC) if flt.date_from else None
+    until = (
+        datetime.combine(flt.date_to + timedelta(days=1), time.min, UTC) if flt.date_to else None
+    )
+    return FinetuneFilter(since=since, until=until, label=flt.label, pseudonym=flt.pseudonym)
+
+
+@dataclass(frozen=True, slots=True)
+class TradeCounts:
+    proposals: int
+    approvals: int
+    orders: int
+    user_ids: frozenset[int]
+
+
+def trade_counts(engine: Engine) -> TradeCounts:
+    """Count proposals, approvals and orders.
+
+    The trading service has no counting API yet, so this reads its tables directly.
+    """
+    from trading.models import ProposalStatus, TradeOrder, TradeProposal
+
+    with Session(engine) as session:
+        proposals = session.exec(select(func.count()).select_from(TradeProposal)).one()
+        approved = select(func.count()).where(TradeProposal.status == ProposalStatus.APPROVED)
+        approvals = session.exec(approved).one()
+        orders = session.exec(select(func.count()).select_from(TradeOrder)).one()
+        users = session.exec(select(TradeProposal.user_id).distinct()).all()
+    return TradeCounts(int(proposals), int(approvals), int(orders), frozenset(users))
+
+
+class AdminService:
+    """Admin reads and actions; every call names its actor and is audited."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        privacy: PrivacyService,
+        clock: Clock,
+        regressions_file: Path,
+        trade_counter: Callable[[], TradeCounts | None] | None = None,
+    ) -> None:
+        self._engine = engine
+        self._privacy = privacy
+        self._clock = clock
+        self._regressions = regressions_file
+        self._trade_counter = trade_counter
+        self.errors = ErrorCounter()
+        logging.getLogger(INCIDENT_LOGGER).addHandler(self.errors)
+
+    def close(self) -> None:
+        """Detach the incident counter."""
+        logging.getLogger(INCIDENT_LOGGER).removeHandler(self.errors)
+
+    def actor_for(self, user_id: int) -> str:
+        """Return the pseudonymous audit actor of a Telegram admin."""
+        return self._privacy.pseudonym(user_id)
+
+    def _audit(self, actor: str, action: AuditAction, detail: str) -> None:
+        self._privacy.audit.record(actor, action, detail)
+
+    def labels(self) -> list[str]:
+        """Return every redaction label (for the filter and flag menus)."""
+        return [label.value for label in Label]
+
+    def list_records(self, flt: RecordFilter, actor: str) -> list[RecordView]:
+        """Return redacted records matching the filter, newest first (audited)."""
+        rows = self._privacy.finetune.records(
+            finetune_filter(flt), limit=flt.limit, offset=flt.offset
+        )
+        self._audit(actor, AuditAction.VIEW, f"records {flt.describe()}: {len(rows)} shown")
+        return [_record_view(r) for r in rows]
+
+    def get_record(self, record_id: int, actor: str) -> RecordView | None:
+        """Return one redacted record (audited), or None."""
+        record = self._privacy.finetune.get(record_id)
+        self._audit(actor, AuditAction.VIEW, f"record {record_id}")
+        return _record_view(record) if record else None
+
+    def stats(self, actor: str) -> Stats:
+        """Return the usage and redaction counts (audited)."""
+        privacy = self._privacy
+        with Session(self._engine) as session:
+            consent_rows = session.exec(select(ConsentRow.pseudonym)).all()
+            kept_by = session.exec(select(FinetuneRow.pseudonym).distinct()).all()
+            flagged = session.exec(select(func.count()).select_from(RedactionFlag)).one()
+        trades = self._trade_counter() if self._trade_counter else None
+        users = set(consent_rows) | set(kept_by)
+        if trades is not None:
+            users |= {privacy.pseudonym(uid) for uid in trades.user_ids}
+        stats = Stats(
+            users=len(users),
+            consented_users=len(privacy.consent.consented()),
+            messages_kept=privacy.finetune.count(),
+            redactions_by_label=tuple(privacy.finetune.counts_by_label().items()),
+            proposals=trades.proposals if trades else None,
+            approvals=trades.approvals if trades else None,
+            orders=trades.orders if trades else None,
+            errors=self.errors.count,
+            flagged=int(flagged),
+        )
+        self._audit(actor, AuditAction.VIEW, "stats")
+        return stats
+
+    def audit_trail(self, limit: int, actor: str) -> tuple[list[AuditEntryView], AuditStatus]:
+        """Return the latest audit entries and the chain's verification (audited first)."""
+        self._audit(actor, AuditAction.VIEW, "audit trail")
+        trail = self._privacy.audit
+        entries = [
+            AuditEntryView(r.seq, r.created_at, r.actor, r.action, r.detail)
+            for r in trail.records(limit=limit)
+        ]
+        check = trail.verify()
+        problem = f"record {check.first_broken}: {check.reason}" if not check.ok else ""
+        return entries, AuditStatus(check.ok, check.checked, problem)
+
+    def export(self, actor: str) -> ExportFile:
+        """Return the redacted fine-tuning log as chat JSONL; the export is audited."""
+        out = io.StringIO()
+        n = self._privacy.finetune.export(out)
+        self._audit(actor, AuditAction.EXPORT, f"finetune export: {n} records")
+        log.info("admin export records=%d", n)
+        stamp = self._clock().strftime("%Y%m%d-%H%M%S")
+        return ExportFile(out.getvalue().encode(), n, f"finetune-{stamp}.jsonl")
+
+    def flag(self, record_id: int, leaked: str, label: str, actor: str) -> FlagResult:
+        """Flag a record that still shows something private: drop it from the log at once,
+        remember the flag, and add a same-shape regression case (never the real text)."""
+        record = self._privacy.finetune.get(record_id)
+        if record is None:
+            raise UnknownRecord(record_id)
+        kind = label if label in self.labels() else "OTHER"
+        text = "\n".join(m.content for m in record.messages)
+        now = self._clock()
+        case = regression_case(text, leaked, kind, now)
+        removed = self._privacy.finetune.delete(record_id)
+        with Session(self._engine) as session:
+            session.add(RedactionFlag(record_id=record_id, label=kind, actor=actor, flagged_at=now))
+            session.commit()
+        append_case(self._regressions, case)
+        self._audit(actor, AuditAction.FLAG, f"record {record_id} flagged: {kind}")
+        log.info("record flagged id=%d label=%s", record_id, kind)
+        return FlagResult(record_id, removed, True, record.labels)

@@ -1,0 +1,122 @@
+"""A seeded admin console: a consenting user's session full of secrets, kept through the real
+conversation layer and privacy hooks, then the real console server over the same database."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import build_services, open_runtime
+from bot.conversation import Handled, Reply, Request
+from bot.services import Services
+from bot.settings import Settings, load_settings
+from bot.web.server import create_app
+from privacy import redact
+from tests.admin.harness import serving
+from tests.privacy.test_canary import _canaries, _needles
+
+ADMIN = 900001
+USER = 424242
+OTHER = 515151
+LEAK_CANDIDATES = ("tulip marmot", "velvet kayak", "amber quokka")
+LEAK_LINE = "my security answer is {} remember it"
+
+
+def redactor_miss() -> str:
+    """Return a private phrase the redactor keeps today (what an admin would flag)."""
+    for phrase in LEAK_CANDIDATES:
+        if phrase in redact(LEAK_LINE.format(phrase)).text:
+            return phrase
+    raise AssertionError("the redactor catches every LEAK_CANDIDATES phrase: add a new miss")
+
+
+LEAK = redactor_miss()
+
+
+async def parrot(_services: Services, _req: Request, text: str) -> Handled:
+    """A scripted model that repeats the user's message (the worst case for leaks)."""
+    return Reply(text=f"You said: {text}")
+
+
+def session_lines(c: dict[str, str]) -> list[str]:
+    return [
+        f"my seed is {c['seed']} please keep it safe",
+        f"import this private key {c['key']} into the bot",
+        f"charge my card {c['card']} for the subscription",
+        f"send the BTC to {c['wallet']} tonight",
+        f"call me on {c['phone']} or mail {c['email']}",
+        "what is RSI 14 on BTC/USDT 4h?",
+        LEAK_LINE.format(LEAK),
+    ]
+
+
+async def seed(settings: Settings, canaries: dict[str, str]) -> None:
+    """Play the scripted session: USER opts in and talks; OTHER opts out again and talks."""
+    runtime = await open_runtime(settings)
+    runtime.registry.fallback = parrot
+    talk = runtime.conversation.handle
+    try:
+        await talk(Request(user_id=USER, chat_id=USER, text="/privacy"))
+        await talk(Request(user_id=USER, chat_id=USER, callback_data="privacy:on"))
+        for line in session_lines(canaries):
+            await talk(Request(user_id=USER, chat_id=USER, text=line))
+        for choice in ("on", "off"):  # OTHER changes their mind: known, but nothing kept
+            await talk(Request(user_id=OTHER, chat_id=OTHER, callback_data=f"privacy:{choice}"))
+        await talk(Request(user_id=OTHER, chat_id=OTHER, text=f"my card is {canaries['card']}"))
+    finally:
+        await runtime.close()
+
+
+def in_own_loop(coro: Coroutine[Any, Any, None]) -> None:
+    """Run a coroutine to completion on a fresh loop in a worker thread (pytest-asyncio may
+    already run a loop in this thread)."""
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, coro).result()
+
+
+@dataclass
+class Console:
+    url: str
+    token: str
+    services: Services
+    needles: list[str]
+    regressions: Path
+    kept: int
+
+
+def console_settings(data_dir: Path) -> Settings:
+    return load_settings(
+        data_dir=data_dir,
+        llm_backend="extractive",
+        admin_ids=[ADMIN],
+        redaction_regressions_file=data_dir / "redaction_regressions.jsonl",
+    )
+
+
+@pytest.fixture(scope="module")
+def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
+    """The console server over a database holding the scripted session (module-wide)."""
+    data_dir = tmp_path_factory.mktemp("admin") / "data"
+    settings = console_settings(data_dir)
+    canaries = _canaries()
+    in_own_loop(seed(settings, canaries))
+    services = build_services(settings)
+    assert services.admin is not None and services.privacy is not None
+    kept = services.privacy.finetune.count()
+    token = secrets.token_urlsafe(24)
+    app = create_app(services.admin, token, services.clock)
+    try:
+        with serving(app) as url:
+            yield Console(
+                url, token, services, _needles(canaries), settings.resolved_regressions_file, kept
+            )
+    finally:
+        services.admin.close()
+        services.engine.dispose()
