@@ -42,7 +42,7 @@ from analysis.results import (
 )
 
 if TYPE_CHECKING:
-    from analysis.backtest import backtest
+    from analysis.backtesting import backtest
     from analysis.chart import chart_png
     from analysis.report import analyse, latest_rsi, technical_rating
     from analysis.table import indicator_table
@@ -51,7 +51,7 @@ _LAZY = {
     "analyse": "analysis.report",
     "technical_rating": "analysis.report",
     "latest_rsi": "analysis.report",
-    "backtest": "analysis.backtest",
+    "backtest": "analysis.backtesting",
     "indicator_table": "analysis.table",
     "chart_png": "analysis.chart",
 }

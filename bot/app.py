@@ -54,6 +54,7 @@ def build_services(
     check_residency(settings)
     migrate(engine)
     services = Services(settings=settings, engine=engine, clock=clock)
+    _build_market(services, overrides)
     _build_privacy(services)
     _build_admin(services)
     _build_trading(services, overrides)
@@ -75,6 +76,40 @@ def check_residency(settings: Settings) -> None:
             f"the {first.what} host {first.host!r} is not on this machine; data stays local "
             f"unless you add {first.host} to QNABOT_ALLOW_REMOTE",
         )
+
+
+def build_market_source(settings: Settings, clock: Clock) -> MarketData:
+    """Return the configured candle/price source: the bundled replay or the exchange (ccxt)."""
+    from bot.settings import MarketSource
+
+    if settings.market_source is MarketSource.EXCHANGE:
+        from trading.ccxt_adapter import CcxtExchange
+
+        return CcxtExchange(
+            settings.exchange_id,
+            api_url=settings.exchange_api_url,
+            timeout_s=settings.exchange_timeout_s,
+        )
+    from trading.replay import ReplayConfig, ReplayMarket
+
+    config = ReplayConfig(start=settings.replay_start, speed=settings.replay_speed)
+    return ReplayMarket(config, clock)
+
+
+def _build_market(services: Services, overrides: Overrides) -> None:
+    from trading.market import MarketConfig, MarketService
+
+    settings = services.settings
+    source = overrides.market or build_market_source(settings, services.clock)
+    if isinstance(source, MarketService):
+        services.market = source
+        return
+    config = MarketConfig(
+        candle_ttl_s=settings.market_candle_ttl_s, ticker_ttl_s=settings.market_ticker_ttl_s
+    )
+    services.market = MarketService(source, config)
+    if overrides.market is None:  # an override belongs to the test that made it
+        services.closers.append(services.market.close)
 
 
 def _build_privacy(services: Services) -> None:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from llm import ChatModel
     from privacy import PrivacyService
     from trading.alerts import AlertService
+    from trading.market import MarketService
     from trading.service import TradingService
 
 Clock = Callable[[], datetime]
@@ -68,4 +69,5 @@ class Services:
     chat_model: ChatModel | None = None
     answers: Answerer | None = None
     privacy: PrivacyService | None = None
+    market: MarketService | None = None
     admin: AdminService | None = None

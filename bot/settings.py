@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -26,6 +27,11 @@ class LlmBackend(StrEnum):
     LLAMA_CPP = "llama_cpp"
     OPENAI_HTTP = "openai_http"
     EXTRACTIVE = "extractive"
+
+
+class MarketSource(StrEnum):
+    REPLAY = "replay"
+    EXCHANGE = "exchange"
 
 
 class LogFormat(StrEnum):
@@ -88,6 +94,21 @@ class Settings(BaseSettings):
     exchange_timeout_s: float = Field(
         10.0, gt=0, le=120, description="Timeout of one exchange request."
     )
+    market_source: MarketSource = Field(
+        MarketSource.REPLAY, description="Candles/prices: replay (bundled files) or exchange."
+    )
+    replay_start: datetime = Field(
+        datetime(2024, 8, 6, tzinfo=UTC), description="Replay time at bot start (UTC)."
+    )
+    replay_speed: float = Field(
+        1.0, gt=0, le=100_000, description="Replay seconds per real second."
+    )
+    market_candle_ttl_s: float = Field(
+        15.0, ge=0, le=3600, description="Seconds one candle fetch serves every user."
+    )
+    market_ticker_ttl_s: float = Field(
+        2.0, ge=0, le=600, description="Seconds one ticker fetch serves every user."
+    )
     llm_backend: LlmBackend = Field(LlmBackend.LLAMA_CPP, description="Model backend.")
     model_path: Path | None = Field(None, description="GGUF file; empty = bundled SmolLM2.")
     llm_url: str = Field("", description="OpenAI-compatible endpoint for llm_backend=openai_http.")
@@ -124,6 +145,11 @@ class Settings(BaseSettings):
     @classmethod
     def _csv(cls, value: object) -> object:
         return _split_csv(value)
+
+    @field_validator("replay_start")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
     @field_validator("exchange_id")
     @classmethod

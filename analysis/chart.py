@@ -1,0 +1,103 @@
+"""Chart PNG: candles with EMA50/EMA200 and Bollinger bands, volume, RSI and MACD panels.
+
+Drawn with matplotlib directly (Agg): the same picture mplfinance makes, in about a third of
+the time (benchmarks/ta.py). Sized for a phone screen: portrait, large labels, price axis on
+the right. Indicators are computed on every candle given, then the last `bars` are drawn,
+so the lines start with their warm-up done.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from analysis.frame import to_ohlcv
+from analysis.table import indicator_arrays
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+
+CHART_BARS = 120
+MIN_BARS = 30
+UP, DOWN = "#26a69a", "#ef5350"
+
+
+def _candles(ax: Axes, x: np.ndarray, o: np.ndarray, h: np.ndarray, lo: np.ndarray, c: np.ndarray):
+    colour = np.where(c >= o, UP, DOWN)
+    ax.vlines(x, lo, h, colors=colour, linewidth=0.8)
+    # Bodies as thick line segments: one collection instead of a patch per candle (fast).
+    tick = (np.nanmax(h) - np.nanmin(lo)) * 0.002
+    top = np.maximum(np.maximum(o, c), np.minimum(o, c) + tick)
+    ax.vlines(x, np.minimum(o, c), top, colors=colour, linewidth=_bar_width(len(x)))
+
+
+def _bar_width(n: int) -> float:
+    """Return a line width (points) that fills ~70% of a candle slot on the chart."""
+    return max(1.0, 0.7 * 430.0 / max(n, 1))
+
+
+def _bars(ax: Axes, x: np.ndarray, values: np.ndarray, colour: np.ndarray) -> None:
+    ax.vlines(x, 0, np.nan_to_num(values), colors=colour, linewidth=_bar_width(len(x)))
+
+
+def _time_labels(ax: Axes, ts: np.ndarray, timeframe: str) -> None:
+    import pandas as pd
+
+    ticks = np.linspace(0, len(ts) - 1, 5).round().astype(int)
+    fmt = "%m-%d" if timeframe in ("1d", "1w") else "%m-%d %H:%M"
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([pd.Timestamp(int(ts[i]), unit="ms").strftime(fmt) for i in ticks])
+
+
+def chart_png(frame: pd.DataFrame, *, symbol: str, timeframe: str, bars: int = CHART_BARS) -> bytes:
+    """Return a PNG (bytes) of the last `bars` closed candles with indicator panels."""
+    from matplotlib.figure import Figure
+
+    c = to_ohlcv(frame, min_rows=MIN_BARS)
+    arrays = indicator_arrays(c)
+    tail = slice(max(0, len(c) - bars), len(c))
+    x = np.arange(tail.stop - tail.start)
+    fig = Figure(figsize=(7.2, 9.6), dpi=100)
+    grid = fig.add_gridspec(4, 1, height_ratios=(5, 1.2, 1.6, 1.6), hspace=0.08)
+    price = fig.add_subplot(grid[0])
+    axes = [price] + [fig.add_subplot(grid[i], sharex=price) for i in (1, 2, 3)]
+    _candles(price, x, c.open[tail], c.high[tail], c.low[tail], c.close[tail])
+    for name, colour, style in (
+        ("ema_50", "#1f77b4", "-"),
+        ("ema_200", "#9467bd", "-"),
+        ("bb_upper", "#888888", "--"),
+        ("bb_lower", "#888888", "--"),
+    ):
+        label = {"ema_50": "EMA50", "ema_200": "EMA200", "bb_upper": "Bollinger 20,2"}.get(name)
+        price.plot(x, arrays[name][tail], color=colour, linestyle=style, linewidth=1.3, label=label)
+    price.legend(loc="upper left", fontsize=11)
+    price.set_title(f"{symbol} {timeframe} — closed candles, UTC", fontsize=16)
+    up = c.close[tail] >= c.open[tail]
+    _bars(axes[1], x, c.volume[tail], np.where(up, UP, DOWN))
+    axes[1].set_ylim(bottom=0)
+    axes[1].set_ylabel("Vol", fontsize=12)
+    axes[2].plot(x, arrays["rsi_14"][tail], color="#d62728", linewidth=1.3)
+    axes[2].axhline(70, color="#999999", linestyle=":")
+    axes[2].axhline(30, color="#999999", linestyle=":")
+    axes[2].set_ylim(0, 100)
+    axes[2].set_ylabel("RSI 14", fontsize=12)
+    hist = arrays["macd_hist"][tail]
+    _bars(axes[3], x, hist, np.where(hist >= 0, UP, DOWN))
+    axes[3].plot(x, arrays["macd"][tail], color="#1f77b4", linewidth=1.2)
+    axes[3].plot(x, arrays["macd_signal"][tail], color="#ff7f0e", linewidth=1.2)
+    axes[3].set_ylabel("MACD", fontsize=12)
+    for ax in axes:
+        ax.yaxis.tick_right()
+        ax.tick_params(labelsize=11)
+        ax.grid(alpha=0.25)
+        ax.set_xlim(-1, len(x))
+    for ax in axes[:-1]:
+        ax.tick_params(labelbottom=False)
+    _time_labels(axes[-1], c.timestamp[tail], timeframe)
+    fig.subplots_adjust(left=0.08, right=0.86, top=0.95, bottom=0.05)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", pil_kwargs={"compress_level": 3})
+    return buffer.getvalue()
