@@ -25,14 +25,18 @@ PASSWORD_VALUE_RE = re.compile(
     "(?i)"
     + _PW_CUE
     + r"(?P<c>\s+(?:is|was|to|=|:)|\s*[:=：]|\s*(?:は|が|を)|\s+(?:is|was)\s+set\s+to)?\s*"
-    r"[\"'“「]?(?P<v>[^\s\"'”」<>、。]{3,64}?)(?=[\"'”」]|[.,;!?]?(?:\s|$)|で|です|、|。|$)"
+    r"[\"'“「]?(?P<v>(?:(?![\"'<>])[!-~]){3,64}?)(?=[\"'”」]|[.,;!?]?(?:\s|$)|[^\x00-\x7f]|$)"
 )
-TOKENISH_RE = re.compile(r"(?<![\w@])[^\s\"'<>、。,]{6,40}(?![\w])")
+TOKENISH_RE = re.compile(r"(?<![\w@])(?:(?![\"'<>,])[!-~]){4,40}(?![\w])")
+IS_IT_STRONG_RE = re.compile(
+    r"(?i)\bis\s+[\"'“]?(?P<v>(?:(?![\"'<>])[!-~]){3,64}?)[\"'”]?\s+(?:a\s+)?(?:strong|secure|safe|good"
+    r"|ok|okay|long)\b[^.?!\n]{0,30}?(?:password|passphrase|passcode|pin)"
+)
 
 ACCOUNT_RE = re.compile(
     r"(?i)(?=[uacmlsユア会])(?:(?<![A-Za-z])uid(?![A-Za-z])|user[ _-]?id"
-    r"|account[ _-]?(?:id|no\.?|number)|sub-?account(?:[ _-]?id)?|member[ _-]?id"
-    r"|customer[ _-]?id|client[ _-]?id|user[ _-]?name"
+    r"|(?:account|customer|client|member|user)[ _-]?(?:id|no\.?|number|#)|sub-?account(?:[ _-]?id)?"
+    r"|user[ _-]?name"
     r"|(?<![A-Za-z])login(?![A-Za-z])|ユーザーID|ユーザー名|アカウントID|会員ID)"
     r"(?:\s+(?:on|at|for|in)\s+(?:the\s+)?[\w.]+(?:\s+\w+)?(?=\s+(?:is|was)\b|\s*[:=]))?"
     r"(?P<c>\s+(?:is|was|=|:)|\s*[:=#：]|\s*(?:は|が))?\s*"
@@ -118,12 +122,15 @@ def passwords(text: str) -> list[Candidate]:
     out = []
     for m in PASSWORD_VALUE_RE.finditer(text):
         value = m.group("v")
-        if value.lower() in _NOT_VALUES or not (m.group("c") or _password_shaped(value)):
+        pin = value.isdigit() and 4 <= len(value) <= 8
+        if value.lower() in _NOT_VALUES or not (m.group("c") or pin or _password_shaped(value)):
             continue
         out.append(Candidate(m.start("v"), m.end("v"), L.PASSWORD, 55, True))
     for m in TOKENISH_RE.finditer(text):
         if abs(m.start() - cue.start()) <= 40 and _password_shaped(m.group()):
             out.append(Candidate(*m.span(), L.PASSWORD, 54, True))
+    for m in IS_IT_STRONG_RE.finditer(text):
+        out.append(Candidate(*m.span("v"), L.PASSWORD, 56, True))
     return out
 
 

@@ -43,7 +43,7 @@ VENUES_RE = re.compile(
     r"|Stoch(?:astic)?(?: RSI)?|Heikin Ashi|Keltner|Donchian|Parabolic SAR|Williams %R)"
     r"(?![A-Za-z])"
 )
-_TOK = r"[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)?|[A-Z][a-z]?[A-Z][a-z]+|O['’][A-Z][a-z]+"
+_TOK = r"[A-Z][a-z]{0,2}[A-Z][a-z]+|[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)?|O['’][A-Z][a-z]+"
 _PARTICLE = r"(?:van|von|de|der|den|da|del|della|di|le|la|bin|al|el|dos|du)"
 NAME = rf"(?:{_TOK})(?:\s+[A-Z]\.)?(?:\s+(?:{_PARTICLE}\s+){{0,2}}(?:{_TOK})){{0,2}}"
 CUE = (
@@ -56,11 +56,22 @@ CUE = (
     r"|manager|advisor|adviser|neighbou?r|roommate|fianc[ée]e?|grandma|grandpa|buddy|mate"
     r"|spouse|nephew|niece|coworker|co-worker|banker|broker|assistant)(?:'s)?(?:\s+name\s+is)?)"
 )
-WEAK_CUE = r"(?i:from|with|add|contact|named|called|ask\s+for|speak\s+(?:to|with)|talk\s+to|and)"
+WEAK_CUE = (
+    r"(?i:from|with|add|contact|named|called|ask\s+for|speak\s+(?:to|with)|talk\s+to|and|name)"
+)
 FULL_NAME = rf"(?:{_TOK})(?:\s+[A-Z]\.)?(?:\s+(?:{_PARTICLE}\s+){{0,2}}(?:{_TOK})){{1,2}}"
 # The leading lookaheads let the regex engine skip positions no cue can start at (speed).
 CUED_NAME_RE = re.compile(rf"(?<![\w])(?=[mnitscrbhdrMNITSCRBHD])(?:{CUE})\s+(?P<n>{NAME})")
 WEAK_CUED_NAME_RE = re.compile(rf"(?<![\w])(?=[fwacnstFWACNST])(?:{WEAK_CUE})\s+(?P<n>{FULL_NAME})")
+SIGNATURE_RE = re.compile(
+    rf"(?:(?:^|\n)[ \t]*[~-]+|(?:^|(?<=\s))[—–]+)[ \t]*(?P<n>{NAME})[ \t]*(?=$|\n|,)"
+)
+LOWER_CUED_RE = re.compile(
+    r"(?i:my\s+name\s+is|name\s*[:：]|i\s+am|i'm|this\s+is|referred\s+by|call\s+me"
+    r"|registered\s+(?:under|to)(?:\s+the\s+name)?|holder\s*:?|my\s+\w+\s+(?=[a-z]))\s+"
+    r"(?P<n>[a-z]{2,12}(?:\s+[a-z][a-z'-]{1,15})?)(?![\w])"
+    r"|^(?:(?i:hi|hello|hey)[,!]?\s+)?(?P<s>[a-z]{2,12}\s+[a-z][a-z'-]{1,15})(?=\s+here\b)"
+)
 START_NAME_RE = re.compile(
     rf"^(?:(?i:hi|hello|hey|dear)[,!]?\s+)?(?P<n>{NAME})(?=\s+here\b|,\s*(?i:tel|phone|email|uid|here"
     r"|call|mobile|from))"
@@ -89,13 +100,15 @@ _STREET = (
     r"|Walk|Trail|Plaza)\.?"
 )
 _UKPC = r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}"
+_CAPC = r"[A-Z]\d[A-Z]\s?\d[A-Z]\d"
 _CITY = r"[A-Z][A-Za-z.'-]+(?:\s[A-Z][A-Za-z.'-]+){0,2}"
 EN_ADDRESS_RE = re.compile(
     rf"(?:(?:Flat|Apt\.?|Apartment|Unit|Suite)\s*[\w-]+,?\s+)?\d{{1,5}}[A-Za-z]?,?\s+"
     rf"(?:[A-Z][A-Za-z'-]*\s+){{1,3}}{_STREET}(?![A-Za-z])"
     rf"(?:,?\s*(?:Apt|Apartment|Unit|Suite|Flat|#)\.?\s*[A-Za-z0-9-]+)?"
-    rf"(?:,\s*{_CITY}(?=,?\s*(?:[A-Z]{{2}}\b|\d{{5}}|{_UKPC}))(?:,?\s*[A-Z]{{2}}\b)?"
-    rf"(?:\s+\d{{5}}(?:-\d{{4}})?|\s+{_UKPC})?)?"
+    r"(?:\s+(?:N|S|E|W|NE|NW|SE|SW)\b)?"
+    rf"(?:,\s*{_CITY}(?=,?\s*(?:[A-Z]{{2,3}}\b|\d{{4,5}}|{_UKPC}|{_CAPC}))(?:,?\s*[A-Z]{{2,3}}\b)?"
+    rf"(?:\s+\d{{4,5}}(?:-\d{{4}})?|\s+{_UKPC}|\s+{_CAPC})?)?"
 )
 _ROMANCE = (
     r"\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.|boulevard|bd|place|allée|impasse|chemin"
@@ -130,6 +143,16 @@ def people(text: str) -> list[Candidate]:
             span = _trim_name(text, m.start("n"), m.end("n"))
             if span is not None:
                 out.append(Candidate(*span, L.PERSON, 30))
+    for m in SIGNATURE_RE.finditer(text):
+        out.append(Candidate(*m.span("n"), L.PERSON, 30))
+    for m in LOWER_CUED_RE.finditer(text):
+        group = "n" if m.group("n") else "s"
+        words = m.group(group).split()
+        if words[0].capitalize() in FIRST_NAMES:
+            start = m.start(group)
+            keep = 2 if len(words) > 1 and words[1] not in _STOPWORDS else 1
+            end = start + len(words[0]) if keep == 1 else m.end(group)
+            out.append(Candidate(start, end, L.PERSON, 30))
     for m in GAZETTEER_RE.finditer(text):
         first = m.group("n").split()[0]
         if first in FIRST_NAMES and first not in NOT_NAMES:
@@ -140,6 +163,13 @@ def people(text: str) -> list[Candidate]:
             group = "n" if m.group("n") else "m"
             out.append(Candidate(*m.span(group), L.PERSON, 31))
     return out
+
+
+_STOPWORDS = frozenset(
+    {"and", "or", "but", "to", "for", "the", "a", "an", "is", "was", "from", "on", "in", "at",
+     "with", "here", "there", "told", "said", "says", "do", "does", "did", "can", "will",
+     "would", "should", "have", "has", "had", "be", "been"}
+)  # fmt: skip
 
 
 def _trim_name(text: str, start: int, end: int) -> tuple[int, int] | None:

@@ -6,6 +6,7 @@ Each detector is a function `text -> list[Candidate]`. Shapes are written to gen
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 
@@ -34,6 +35,7 @@ PEM_RE = re.compile(
 )
 HANDLE_RE = re.compile(r"(?<![A-Za-z0-9_@.])@[A-Za-z][A-Za-z0-9_]{3,31}(?![A-Za-z0-9_@])")
 HEX_RE = re.compile(_NB + r"(0x)?([0-9a-fA-F]{32,128})" + _NA)
+HEX_TOKEN_RE = re.compile(r"(?:0[xX])?[0-9a-fA-F]+")
 UUID_RE = re.compile(_NB + r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}" + _NA)
 BASE58_RE = re.compile(_NB + r"[1-9A-HJ-NP-Za-km-z]{25,120}" + _NA)
 BECH32_RE = re.compile(_NB + r"(?:bc|tb|bcrt|ltc|tltc)1[02-9ac-hj-np-z]{8,90}" + _NA, re.I)
@@ -47,7 +49,7 @@ JWT_RE = re.compile(
 BOT_TOKEN_RE = re.compile(r"(?<![0-9A-Za-z])\d{6,12}:[A-Za-z0-9_-]{30,}")
 TOKEN_RE = re.compile(r"(?<![A-Za-z0-9_+/=-])[A-Za-z0-9][A-Za-z0-9_+/=-]{15,}(?![A-Za-z0-9_+/=-])")
 IBAN_RE = re.compile(_NB + r"[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{4}){2,7}(?:[ -]?[A-Z0-9]{1,3})?" + _NA)
-DIGIT_RUN_RE = re.compile(r"(?<![\d.,/:$€£¥+-])\d(?:[ -]?\d){7,22}(?![\d]|[.,]\d)")
+DIGIT_RUN_RE = re.compile(r"(?<![\d.,/:$€£¥+-])\d(?:[ .-]?\d){7,22}(?![\d]|[.,]\d)")
 SSN_RE = re.compile(r"(?<![\d-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\d-])")
 NINO_RE = re.compile(
     r"(?<![A-Za-z0-9])(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
@@ -75,6 +77,11 @@ KEY_WORDS = re.compile(r"(?i)priv|key|秘密鍵|secret|import|wallet")
 CARD_WORDS = re.compile(r"(?i)card|visa|master|amex|カード")
 ORDER_WORDS = re.compile(r"(?i)order|注文|block|ブロック|#")
 NATID_WORDS = re.compile(r"(?i)my ?number|マイナンバー|aadhaar|national|ssn|social|個人番号|\bid\b")
+CONTRACT_WORDS = re.compile(r"(?i)contract|token address|\bCA\b|コントラクト")
+KEY_CUE_RE = re.compile(
+    r"(?i)(?:api[ _-]?key|api[ _-]?secret|secret(?:[ _-]?key)?|access[ _-]?key|token|\bkey)"
+    r"(?:\s+(?:is|=|:)|\s*[:=：])?\s*(?P<v>[A-Za-z0-9_\-+/=]{12,200})(?![A-Za-z0-9_\-+/=])"
+)
 ACCOUNT_WORDS = re.compile(r"(?i)account|acct|口座")
 
 
@@ -110,6 +117,8 @@ def hex_strings(text: str) -> list[Candidate]:
         body = m.group(2)
         if not any(c.isdigit() for c in body) or not any(c.isalpha() for c in body):
             continue
+        if m.group(1) and len(body) == 40:
+            continue  # an EVM address: handled below
         ctx = _before(text, m.start())
         if len(body) == 64:
             tx = bool(TX_WORDS.search(ctx)) and not re.search(r"(?i)priv|秘密鍵", ctx)
@@ -119,7 +128,8 @@ def hex_strings(text: str) -> list[Candidate]:
             label = L.API_KEY
         out.append(Candidate(*m.span(), label, 80, True))
     for m in re.finditer(_NB + r"0x[0-9a-fA-F]{40}" + _NA, text):
-        out.append(Candidate(*m.span(), L.CRYPTO_ADDRESS, 85, True))
+        if not CONTRACT_WORDS.search(_before(text, m.start(), 25)):  # public token contracts
+            out.append(Candidate(*m.span(), L.CRYPTO_ADDRESS, 85, True))
     return out
 
 
@@ -179,6 +189,10 @@ def api_keys(text: str) -> list[Candidate]:
         out += [Candidate(*m.span(), L.API_KEY, 88, True) for m in JWT_RE.finditer(text)]
     if ":" in text:
         out += [Candidate(*m.span(), L.API_KEY, 88, True) for m in BOT_TOKEN_RE.finditer(text)]
+    for m in KEY_CUE_RE.finditer(text):
+        value = m.group("v")
+        if any(c.isdigit() for c in value) and not value.isdigit():
+            out.append(Candidate(*m.span("v"), L.API_KEY, 49, True))
     return out
 
 
@@ -187,6 +201,8 @@ def secret_tokens(text: str) -> list[Candidate]:
     out = []
     for m in TOKEN_RE.finditer(text):
         token = m.group()
+        if HEX_TOKEN_RE.fullmatch(token):
+            continue  # hex strings have their own detector (keys, hashes, addresses)
         if _looks_random(token):
             out.append(Candidate(*m.span(), L.API_KEY, 50, len(token) >= 20))
     return out
@@ -196,11 +212,16 @@ def _looks_random(token: str) -> bool:
     digits = sum(c.isdigit() for c in token)
     upper = sum(c.isupper() for c in token)
     lower = sum(c.islower() for c in token)
-    if digits == len(token) or digits < 2 or upper + lower < 4:
+    if digits == len(token) or digits < 1 or upper + lower < 4:
         return False
-    if upper and lower:
+    if upper >= 3 and lower >= 3 and (digits >= 2 or _case_flips(token) >= 6):
         return True
     return len(token) >= 20 or (digits >= 4 and len(token) >= 16 and not token.isupper())
+
+
+def _case_flips(token: str) -> int:
+    letters = [c.isupper() for c in token if c.isalpha()]
+    return sum(a != b for a, b in itertools.pairwise(letters))
 
 
 def ibans(text: str) -> list[Candidate]:
@@ -225,7 +246,7 @@ def digit_runs(text: str) -> list[Candidate]:
     out = []
     for m in DIGIT_RUN_RE.finditer(text):
         raw = m.group()
-        digits = raw.replace(" ", "").replace("-", "")
+        digits = raw.replace(" ", "").replace("-", "").replace(".", "")
         label = _digit_label(digits, raw != digits, _before(text, m.start(), 30))
         if label is not None:
             out.append(Candidate(*m.span(), label, 70, label is L.CREDIT_CARD))
