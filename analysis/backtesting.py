@@ -44,7 +44,7 @@ def backtest_positions(
     change = np.abs(np.diff(np.concatenate(([0.0], pos))))
     change[-1] += pos[-1]  # close any open position at the end
     moves = np.concatenate(([0.0], px[1:] / px[:-1] - 1.0))
-    equity = np.cumprod((1.0 + held * moves) * (1.0 - fee * change))
+    equity = np.cumprod((1.0 + held * moves) * (1.0 - fee) ** change)  # per side
     entries = np.flatnonzero(np.diff(np.concatenate(([0.0], pos))) > 0)
     scored = entries[entries + horizon < len(px)]
     fwd = (px[scored + horizon] / px[scored]) * (1.0 - fee) ** 2 - 1.0
