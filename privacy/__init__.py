@@ -1,19 +1,44 @@
 """Redaction, pseudonyms, consent, fine-tuning log, audit trail, encryption at rest.
 
 Public surface: `redact(text) -> Redacted` (other packages redact with this), the audit
-trail, the fine-tune log read API, and `PrivacyService` (built by bot.app).
+trail, the fine-tune log read API, and `PrivacyService` (built by bot.app). Only the
+redactor is imported eagerly (it is on the logging path at start-up); the database-backed
+parts load on first use.
 """
 
 from __future__ import annotations
 
-from privacy.audit import AuditAction, AuditRecord, AuditTrail, AuditVerification
-from privacy.consent import ConsentRecord, ConsentStore
-from privacy.crypto import SecretBox
-from privacy.finetune_log import ChatMessage, FinetuneFilter, FinetuneLog, FinetuneRecord
-from privacy.pseudonym import Pseudonymizer
+from importlib import import_module
+from typing import TYPE_CHECKING
+
 from privacy.redact import Label, Redacted, Span, redact
-from privacy.retention import RetentionReport
-from privacy.service import PrivacyService, RetentionDays
+
+if TYPE_CHECKING:
+    from privacy.audit import AuditAction, AuditRecord, AuditTrail, AuditVerification
+    from privacy.consent import ConsentRecord, ConsentStore
+    from privacy.crypto import SecretBox
+    from privacy.finetune_log import ChatMessage, FinetuneFilter, FinetuneLog, FinetuneRecord
+    from privacy.pseudonym import Pseudonymizer
+    from privacy.retention import RetentionReport
+    from privacy.service import PrivacyService, RetentionDays
+
+_LAZY = {
+    "AuditAction": "privacy.audit",
+    "AuditRecord": "privacy.audit",
+    "AuditTrail": "privacy.audit",
+    "AuditVerification": "privacy.audit",
+    "ChatMessage": "privacy.finetune_log",
+    "ConsentRecord": "privacy.consent",
+    "ConsentStore": "privacy.consent",
+    "FinetuneFilter": "privacy.finetune_log",
+    "FinetuneLog": "privacy.finetune_log",
+    "FinetuneRecord": "privacy.finetune_log",
+    "PrivacyService": "privacy.service",
+    "Pseudonymizer": "privacy.pseudonym",
+    "RetentionDays": "privacy.service",
+    "RetentionReport": "privacy.retention",
+    "SecretBox": "privacy.crypto",
+}
 
 __all__ = [
     "AuditAction",
@@ -36,3 +61,10 @@ __all__ = [
     "Span",
     "redact",
 ]
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'privacy' has no attribute {name!r}")
+    return getattr(import_module(module), name)
