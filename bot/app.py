@@ -58,7 +58,7 @@ def build_services(
     _build_privacy(services)
     _build_admin(services)
     _build_trading(services, overrides)
-    _build_alerts(services, overrides)
+    _build_alerts(services)
     _build_qa(services, overrides)
     return services
 
@@ -214,15 +214,13 @@ def _build_trading(services: Services, overrides: Overrides) -> None:
     services.closers.append(services.trading.close)
 
 
-def _build_alerts(services: Services, overrides: Overrides) -> None:
+def _build_alerts(services: Services) -> None:
     from trading.alerts import AlertService
 
     settings = services.settings
-    # Alerts read candles from the market data service (or the override in tests).
-    market = overrides.market or getattr(services, "market", None)
     services.alerts = AlertService(
         services.engine,
-        market,
+        services.market,
         services.clock,
         max_per_user=settings.alert_max_per_user,
         notify_per_hour=settings.alert_notify_per_hour,
