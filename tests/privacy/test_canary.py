@@ -1,7 +1,8 @@
 """Canary: a terminal-chat session full of secrets, then search every place data can land.
 
-Runs the real app (migrations, conversation layer, turn hooks, log filter) on SQLite and on
-PostgreSQL. The model is a scripted stand-in that parrots the user (worst case for leaks).
+Runs the real app (migrations, conversation layer, every feature's handlers, the Q&A answerer,
+turn hooks, log filter) on SQLite and on PostgreSQL. The model is the scripted ChatModel,
+queued with answers that repeat the user's secrets (the worst case for leaks).
 """
 
 from __future__ import annotations
@@ -15,13 +16,12 @@ import pytest
 from mnemonic import Mnemonic
 from sqlalchemy import Engine, inspect, text
 
-from bot.app import Runtime, open_runtime
+from bot.app import Overrides, Runtime, open_runtime
 from bot.console import run_console
-from bot.conversation import Handled, Reply, Request
 from bot.logs import configure_logging
-from bot.services import Services
 from privacy.logfilter import RedactingFilter
 from privacy.redact.checksums import luhn_valid
+from tests.fakes.scripted_model import ScriptedModel
 
 USER = 424242
 OTHER = 515151
@@ -59,11 +59,6 @@ def _script(c: dict[str, str]) -> str:
             "",
         ]
     )
-
-
-async def parrot(_services: Services, _req: Request, text: str) -> Handled:
-    """A scripted model that repeats the user's message (a leaky model)."""
-    return Reply(text=f"You said: {text}")
 
 
 def _needles(c: dict[str, str]) -> list[str]:
@@ -123,9 +118,10 @@ async def test_no_canary_anywhere_and_forget_leaves_nothing(
 ) -> None:
     url, schema = store
     settings = make_settings(database_url=url, database_schema=schema or "")
-    runtime = await open_runtime(settings)
-    runtime.registry.fallback = parrot
+    model = ScriptedModel()
     c = _canaries()
+    model.enqueue(*(f"Noted: {value}." for value in c.values()))
+    runtime = await open_runtime(settings, overrides=Overrides(chat_model=model))
     try:
         shown = await _chat(runtime, _script(c), USER, settings.data_dir)
         await _chat(runtime, f"my card is {c['card']}\n", OTHER, settings.data_dir)
@@ -138,14 +134,15 @@ async def test_no_canary_anywhere_and_forget_leaves_nothing(
         privacy = runtime.services.privacy
         assert privacy is not None
         export = settings.data_dir / "export.jsonl"
-        assert privacy.export_finetune(export, "operator") == 6
-        assert "You said: my seed is" in shown  # the user still sees their own chat
+        kept = privacy.export_finetune(export, "operator")
+        assert kept >= 5, shown
+        assert model.calls and "Noted: " in shown  # the leaky model really answered
         needles = _needles(c)
         assert _files_containing(settings.data_dir, needles) == []
         assert _rows_containing(runtime.services.engine, needles) == []
         exported = export.read_text()
         assert "<SEED_PHRASE>" in exported and "RSI 14 on BTC/USDT 4h" in exported
-        assert privacy.finetune.count() == 6  # OTHER never opted in: nothing kept
+        assert privacy.finetune.count() == kept  # OTHER never opted in: nothing of theirs kept
 
         await _chat(runtime, "/forget\n1\n", USER, settings.data_dir)
         who = privacy.pseudonym(USER)
