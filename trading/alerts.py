@@ -116,19 +116,19 @@ class AlertRow(SQLModel, table=True):
         )
 
 
-def rsi(frame: pd.DataFrame, period: int = RSI_PERIOD) -> pd.Series:
-    """Return Wilder's RSI of the closes (the `ta` library, as TA-Lib computes it)."""
-    from ta.momentum import RSIIndicator
+def rsi(frame: pd.DataFrame, period: int = RSI_PERIOD) -> list[float]:
+    """Return Wilder's RSI of the closes, as TA-Lib computes it (NaN during warm-up)."""
+    from analysis.indicators import rsi as wilder_rsi
 
-    return RSIIndicator(frame["close"], window=period, fillna=False).rsi()
+    return wilder_rsi(frame["close"].to_numpy(dtype="float64"), period).tolist()
 
 
 def first_hit(rule: AlertRule, frame: pd.DataFrame, after_ms: int) -> tuple[int, Decimal] | None:
     """Return (candle open ms, value) of the first candle opening after `after_ms` that meets
     the rule, or None. `frame` holds closed candles only."""
-    values = rsi(frame) if rule.is_rsi else frame["close"]
+    values = rsi(frame) if rule.is_rsi else frame["close"].tolist()
     level = float(rule.threshold)
-    for ts, value in zip(frame["timestamp"].tolist(), values.tolist(), strict=True):
+    for ts, value in zip(frame["timestamp"].tolist(), values, strict=True):
         if ts <= after_ms or value != value:  # value != value: NaN during RSI warm-up
             continue
         above = rule.kind in (AlertKind.PRICE_ABOVE, AlertKind.RSI_ABOVE)
