@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from numpy.lib.stride_tricks import sliding_window_view
 from scipy.signal import lfilter
 
-_CHUNK = 65_536
 DAY_MS = 86_400_000
 
 
@@ -25,8 +23,11 @@ def _nan(n: int) -> np.ndarray:
 
 
 def _first_valid(x: np.ndarray) -> int:
-    idx = np.flatnonzero(~np.isnan(x))
-    return int(idx[0]) if idx.size else len(x)
+    if len(x) == 0 or not np.isnan(x[0]):  # the common case, O(1)
+        return 0
+    valid = ~np.isnan(x)
+    first = int(valid.argmax())
+    return first if valid[first] else len(x)
 
 
 def _safe_div(num: np.ndarray, den: np.ndarray, scale: float = 1.0) -> np.ndarray:
@@ -140,10 +141,15 @@ def rsi(close: np.ndarray, n: int = 14) -> np.ndarray:
 
 
 def macd(
-    close: np.ndarray, fast: int = 12, slow: int = 26, signal: int = 9
+    close: np.ndarray,
+    fast: int = 12,
+    slow: int = 26,
+    signal: int = 9,
+    *,
+    slow_ema: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return TA-Lib's MACD line, signal and histogram (both EMAs start at bar slow-1)."""
-    slow_ema = ema(close, slow)
+    slow_ema = ema(close, slow) if slow_ema is None else slow_ema
     fast_ema = ema(close, fast, start=slow - fast)
     line = fast_ema - slow_ema
     sig = ema(line, signal)
@@ -168,20 +174,32 @@ def true_range(high: np.ndarray, low: np.ndarray, close: np.ndarray) -> np.ndarr
     return tr
 
 
-def atr(high: np.ndarray, low: np.ndarray, close: np.ndarray, n: int = 14) -> np.ndarray:
-    """Return Wilder's ATR, first value at bar n."""
-    return wilder(true_range(high, low, close), n, 1)
+def atr(
+    high: np.ndarray,
+    low: np.ndarray,
+    close: np.ndarray,
+    n: int = 14,
+    *,
+    tr: np.ndarray | None = None,
+) -> np.ndarray:
+    """Return Wilder's ATR, first value at bar n (pass `tr` to reuse a true range)."""
+    return wilder(true_range(high, low, close) if tr is None else tr, n, 1)
 
 
 def directional(
-    high: np.ndarray, low: np.ndarray, close: np.ndarray, n: int = 14
+    high: np.ndarray,
+    low: np.ndarray,
+    close: np.ndarray,
+    n: int = 14,
+    *,
+    tr: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return ADX, +DI and -DI (TA-Lib seeds: DI from bar n, ADX from bar 2n-1)."""
     up = np.diff(high, prepend=np.nan)
     down = -np.diff(low, prepend=np.nan)
     plus_dm = np.where((up > down) & (up > 0), up, 0.0)
     minus_dm = np.where((down > up) & (down > 0), down, 0.0)
-    tr = true_range(high, low, close)
+    tr = true_range(high, low, close) if tr is None else tr
     # Wilder sums seeded with the sum of bars 1..n-1 are n x a Wilder average seeded at n-1.
     smoothed = [_seeded_sum(v, n) for v in (plus_dm, minus_dm, tr)]
     plus_di = _safe_div(smoothed[0], smoothed[2], 100.0)
@@ -230,12 +248,6 @@ def stoch_rsi(
     return stochastic(r, r, r, n, k, d)
 
 
-def _window_chunks(x: np.ndarray, n: int) -> list[tuple[int, np.ndarray]]:
-    """Yield (first output bar, windows) chunks of sliding windows, bounded in memory."""
-    windows = sliding_window_view(x, n)
-    return [(s + n - 1, windows[s : s + _CHUNK]) for s in range(0, len(windows), _CHUNK)]
-
-
 def cci(high: np.ndarray, low: np.ndarray, close: np.ndarray, n: int = 20) -> np.ndarray:
     """Return the CCI of the typical price (mean absolute deviation, factor 0.015)."""
     tp = (high + low + close) / 3.0
@@ -248,10 +260,18 @@ def cci_of(x: np.ndarray, n: int = 20) -> np.ndarray:
     if len(x) < n:
         return out
     mean = sma(x, n)
+    m = mean[n - 1 :]
+    size = len(m)
+    # Mean absolute deviation: one pass per window offset into reused buffers (faster than
+    # materialising the windows).
+    acc = np.zeros(size)
+    tmp = np.empty(size)
+    for k in range(n):
+        np.subtract(x[k : k + size], m, out=tmp)
+        np.abs(tmp, out=tmp)
+        acc += tmp
     mad = _nan(len(x))
-    for at, win in _window_chunks(x, n):
-        m = mean[at : at + len(win)]
-        mad[at : at + len(win)] = np.abs(win - m[:, None]).mean(axis=1)
+    mad[n - 1 :] = acc / n
     return _safe_div(x - mean, 0.015 * mad)
 
 
@@ -359,9 +379,17 @@ def vwap_daily(
     """Return the session VWAP anchored at 00:00 UTC (NaN while the day has no volume)."""
     tp = (high + low + close) / 3.0
     day = timestamp // DAY_MS
-    frame = pd.DataFrame({"pv": tp * volume, "v": volume})
-    cum = frame.groupby(day, sort=False).cumsum()
-    pv, v = cum["pv"].to_numpy(), cum["v"].to_numpy()
+    starts = np.flatnonzero(np.diff(day, prepend=day[:1] - 1))  # first candle of each day
+    lengths = np.diff(np.append(starts, len(day)))
+
+    def day_cumsum(x: np.ndarray) -> np.ndarray:
+        # Running sum restarted each day: global prefix sum minus the sum before the day.
+        total = np.cumsum(x)
+        before = np.concatenate(([0.0], total))[starts]
+        return total - np.repeat(before, lengths)
+
+    pv, v = day_cumsum(tp * volume), day_cumsum(volume)
+    traded = day_cumsum((volume > 0).astype(np.float64)) > 0.5  # exact: counts, not sums
     out = _nan(len(tp))
-    np.divide(pv, v, out=out, where=v > 0)
+    np.divide(pv, v, out=out, where=traded)
     return out

@@ -26,11 +26,12 @@ def indicator_arrays(c: Ohlcv) -> dict[str, np.ndarray]:
     for n in (12, 26, 50, 200):
         out[f"ema_{n}"] = ind.ema(cl, n)
     out["rsi_14"] = ind.rsi(cl, 14)
-    out["macd"], out["macd_signal"], out["macd_hist"] = ind.macd(cl)
+    out["macd"], out["macd_signal"], out["macd_hist"] = ind.macd(cl, slow_ema=out["ema_26"])
     out["bb_upper"], out["bb_middle"], out["bb_lower"] = ind.bollinger(cl)
-    out["atr_14"] = ind.atr(h, lo, cl, 14)
+    tr = ind.true_range(h, lo, cl)
+    out["atr_14"] = ind.atr(h, lo, cl, 14, tr=tr)
     out["natr_14"] = ind._safe_div(out["atr_14"], cl, 100.0)
-    out["adx_14"], out["plus_di_14"], out["minus_di_14"] = ind.directional(h, lo, cl, 14)
+    out["adx_14"], out["plus_di_14"], out["minus_di_14"] = ind.directional(h, lo, cl, 14, tr=tr)
     extremes = ind.price_range(h, lo, 14)
     out["stoch_k"], out["stoch_d"] = ind.stochastic(h, lo, cl, extremes=extremes)
     out["stochrsi_k"], out["stochrsi_d"] = ind.stochastic(
@@ -50,4 +51,5 @@ def indicator_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Return `timestamp` plus one column per reference output (warm-up rows are NaN)."""
     candles = to_ohlcv(frame)
     arrays = indicator_arrays(candles)
-    return pd.DataFrame({"timestamp": candles.timestamp, **{k: arrays[k] for k in COLUMNS}})
+    columns = {"timestamp": candles.timestamp, **{k: arrays[k] for k in COLUMNS}}
+    return pd.DataFrame(columns, copy=False)  # the arrays are ours: no 2-D block copy
