@@ -39,10 +39,18 @@ class Redacted:
         return bool(self.spans)
 
 
+# Full-width ASCII (０９０－１２３４, ＠, ：) and the ideographic space map one-to-one onto
+# ASCII, so detectors see one alphabet while offsets stay those of the original text.
+_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
 def find_spans(text: str) -> tuple[Span, ...]:
     """Return the sensitive spans of `text`, non-overlapping and in order."""
     if not text:
         return ()
+    original = text
+    if max(text) >= "\u3000":
+        text = text.translate(_FULLWIDTH)
     cands: list[Candidate] = []
     for detect in _DETECTORS:
         cands.extend(detect(text))
@@ -54,7 +62,7 @@ def find_spans(text: str) -> tuple[Span, ...]:
     protected = shapes.find_urls(text) + names.protected_names(text)
     spans = []
     for cand in resolve(cands, protected):
-        start, end = _strip(text, cand.start, cand.end)
+        start, end = _strip(original, cand.start, cand.end)
         if end > start:
             spans.append(Span(start, end, cand.label))
     return tuple(spans)

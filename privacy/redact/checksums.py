@@ -42,22 +42,27 @@ def iban_valid(iban: str) -> bool:
     return int(number) % 97 == 1
 
 
-def b58decode(text: str) -> bytes | None:
-    """Decode Base58 (Bitcoin alphabet); None when a character is not in the alphabet."""
+B58_XRP = "rpshnaf39wBUDNEGHJKLM4PQRST7VWXYZ2bcdeCg65jkm8oFqi1tuvAxyz"
+_B58_INDEXES = {B58_ALPHABET: _B58_INDEX, B58_XRP: {c: i for i, c in enumerate(B58_XRP)}}
+
+
+def b58decode(text: str, alphabet: str = B58_ALPHABET) -> bytes | None:
+    """Decode Base58 (Bitcoin alphabet by default); None when a character is not in it."""
+    index = _B58_INDEXES[alphabet]
     n = 0
     for ch in text:
-        idx = _B58_INDEX.get(ch)
+        idx = index.get(ch)
         if idx is None:
             return None
         n = n * 58 + idx
     body = n.to_bytes((n.bit_length() + 7) // 8, "big") if n else b""
-    pad = len(text) - len(text.lstrip("1"))
+    pad = len(text) - len(text.lstrip(alphabet[0]))
     return b"\0" * pad + body
 
 
-def b58check_payload(text: str) -> bytes | None:
+def b58check_payload(text: str, alphabet: str = B58_ALPHABET) -> bytes | None:
     """Return the payload of a valid Base58Check string, else None."""
-    raw = b58decode(text)
+    raw = b58decode(text, alphabet)
     if raw is None or len(raw) < 5:
         return None
     payload, check = raw[:-4], raw[-4:]

@@ -56,7 +56,7 @@ OWN_CUE_RE = re.compile(
     r"|\bholding|\bsitting on|\bmy\s+(?:\w+\s+){0,2}(?:balance|portfolio|holdings?|position|stack"
     r"|bag|savings|wallet|account|net ?worth|stash)\b[^.?!]{0,25}?(?:is|shows?|of|at|:|=|worth"
     r"|has|reads|says)|\bworth|\bwe\s+have|\bi\s+still\s+have|\bi\s+(?:only\s+)?have|\blong\b"
-    r"|\bshort\b|残高|保有)"
+    r"|\bshort\b|残高|保有|資産|評価額|ポートフォリオ)"
 )
 HYPO_RE = re.compile(
     r"(?i)\b(?:if|for|per|how many|how much|would|buy|sell|at|@|above|below|to)\s*$"
@@ -72,21 +72,29 @@ SEED_SHAPE_RE = re.compile(
 
 
 def seed_phrases(text: str) -> list[Candidate]:
-    """Runs of BIP-39 words (English or Japanese list), separated by spaces, commas, numbers."""
+    """Runs of BIP-39 words (English or Japanese list), separated by spaces, commas, numbers.
+
+    One misspelt word inside a run does not split it (a typo must not leak both halves).
+    """
     if len(text) < 30 or SEED_SHAPE_RE.search(text) is None:
         return []
     en, ja = cs.bip39_words("english"), cs.bip39_words("japanese")
     out: list[Candidate] = []
     run: list[re.Match[str]] = []
+    typo: re.Match[str] | None = None
     for m in WORD_RE.finditer(text):
         word = m.group()
         inside = word.lower() in en or word in ja
-        joined = bool(run) and _gap_ok(text, run[-1].end(), m.start())
+        joined = bool(run) and _gap_ok(text, (typo or run[-1]).end(), m.start())
         if inside and (not run or joined):
-            run.append(m)
+            run += [typo, m] if typo else [m]
+            typo = None
+            continue
+        if run and joined and typo is None and 3 <= len(word) <= 8 and word.isalpha():
+            typo = m
             continue
         _close_seed(run, out)
-        run = [m] if inside else []
+        run, typo = ([m] if inside else []), None
     _close_seed(run, out)
     return out
 

@@ -51,6 +51,7 @@ CUE = (
     r"|signed|regards,?|thanks,?|thank\s+you,?|cheers,?|best,?|sincerely,?|referred\s+by"
     r"|registered\s+(?:under|to)(?:\s+the\s+name)?|under\s+the\s+name|(?:account\s+)?holder\s*:?"
     r"|beneficiary\s*:?|recipient\s*:?|mr\.?|mrs\.?|ms\.?|miss|dr\.?"
+    r"|(?:contact|from|to|sender|attn|c/o|owner|signed\s+by)\s*[:：]"
     r"|my\s+(?:\w+\s+)?(?:brother|sister|wife|husband|friend|accountant|dad|mom|mum|father|mother"
     r"|son|daughter|colleague|partner|boss|agent|lawyer|cousin|uncle|aunt|girlfriend|boyfriend"
     r"|manager|advisor|adviser|neighbou?r|roommate|fianc[ée]e?|grandma|grandpa|buddy|mate"
@@ -87,9 +88,12 @@ _JA_GIVEN = (
 )
 JA_CUE_AFTER = r"(?=と申します|といいます|と言います|です|でございます|さん|様|氏|くん|ちゃん|名義)"
 JA_NAME_RE = re.compile(rf"(?P<n>(?:{JA_SURNAMES}){_JA_GIVEN}){JA_CUE_AFTER}")
-_JA_FULL = r"[\u4e00-\u9fff]{1,4}(?:[ \u3000]?[\u4e00-\u9fff\u3040-\u309f]{1,3})?"
+_JA_FULL = (
+    r"[\u4e00-\u9fff]{1,4}(?:[ \u3000]?[\u4e00-\u9fff]{1,3}|[ \u3000][\u3040-\u309f]{2,4}?"
+    r"(?=です|で|は|が|に|を|の|と|さん|様|。|、|\s|$))?"
+)
 JA_CUED_RE = re.compile(
-    rf"(?:名義は|名前は|氏名[:：は]\s*)(?P<n>{_JA_FULL})"
+    rf"(?:名義は|名前は|名前[:：]\s*|氏名[:：は]\s*|名義[:：]\s*|担当の|担当者は)(?P<n>{_JA_FULL})"
     rf"|(?P<m>[\u4e00-\u9fff]{{2,4}}(?:[ \u3000]?[\u4e00-\u9fff\u3040-\u309f]{{1,3}})?)"
     r"(?=と申します|といいます)"
 )
@@ -120,6 +124,16 @@ EU_ADDRESS_RE = re.compile(
     rf"|{_ROMANCE}\s+(?:[\wÀ-ÿ'’-]+\s){{0,5}}?[\wÀ-ÿ'’-]+,?\s+\d{{5}}\s+[A-ZÀ-Ý][\wÀ-ÿ-]+"
     rf"|{_ROMANCE}(?:\s+(?:(?:de|du|des|la|le|les|di|del|della)(?![\w])|[dl]['’]|[A-ZÀ-Ý][\wÀ-ÿ'’-]*)){{1,6}}"
 )
+JA_HONORIFIC_RE = re.compile(
+    r"(?<![\u4e00-\u9fff])(?P<n>[\u4e00-\u9fff]{2,4})(?=さん|様|氏|くん|ちゃん)"
+)
+JA_NOT_NAMES = frozenset(
+    {"運営", "管理人", "担当", "社長", "先生", "会社", "皆", "お客", "取引所", "総裁"}
+)
+JA_WARD_ADDRESS_RE = re.compile(
+    r"[\u4e00-\u9fff]{1,6}(?:市|区)[\u4e00-\u9fff\u3040-\u30ffー]{1,10}?(?:\d+丁目)?\d+"
+    r"(?:[-−－]\d+){1,3}(?:号)?(?:\s*[\u4e00-\u9fff\u30a0-\u30ffー]+\s?\d+(?:号室)?)?"
+)
 JA_ADDRESS_RE = re.compile(
     r"(?:〒\s?\d{3}[-−－]?\d{4}\s*)?(?:東京都|北海道|(?:京都|大阪)府|[\u4e00-\u9fff]{2,3}県)"
     r"[\u4e00-\u9fff\u3040-\u30ffー]{1,20}?(?:\d+丁目)?\d+(?:[-−－]\d+){0,3}(?:番地?|号)?"
@@ -143,8 +157,20 @@ def people(text: str) -> list[Candidate]:
             span = _trim_name(text, m.start("n"), m.end("n"))
             if span is not None:
                 out.append(Candidate(*span, L.PERSON, 30))
-    for m in SIGNATURE_RE.finditer(text):
-        out.append(Candidate(*m.span("n"), L.PERSON, 30))
+    out += [Candidate(*m.span("n"), L.PERSON, 30) for m in SIGNATURE_RE.finditer(text)]
+    out += _lowercase_people(text)
+    for m in GAZETTEER_RE.finditer(text):
+        first = m.group("n").split()[0]
+        if first in FIRST_NAMES and first not in NOT_NAMES:
+            out.append(Candidate(*m.span("n"), L.PERSON, 29))
+    if _has_cjk(text):
+        out += _japanese_people(text)
+    return out
+
+
+def _lowercase_people(text: str) -> list[Candidate]:
+    """Names typed in lower case after a cue, accepted only if the first is a known name."""
+    out = []
     for m in LOWER_CUED_RE.finditer(text):
         group = "n" if m.group("n") else "s"
         words = m.group(group).split()
@@ -153,15 +179,17 @@ def people(text: str) -> list[Candidate]:
             keep = 2 if len(words) > 1 and words[1] not in _STOPWORDS else 1
             end = start + len(words[0]) if keep == 1 else m.end(group)
             out.append(Candidate(start, end, L.PERSON, 30))
-    for m in GAZETTEER_RE.finditer(text):
-        first = m.group("n").split()[0]
-        if first in FIRST_NAMES and first not in NOT_NAMES:
+    return out
+
+
+def _japanese_people(text: str) -> list[Candidate]:
+    out = [Candidate(*m.span("n"), L.PERSON, 31) for m in JA_NAME_RE.finditer(text)]
+    for m in JA_HONORIFIC_RE.finditer(text):
+        if not any(w in m.group("n") for w in JA_NOT_NAMES):
             out.append(Candidate(*m.span("n"), L.PERSON, 29))
-    if _has_cjk(text):
-        out += [Candidate(*m.span("n"), L.PERSON, 31) for m in JA_NAME_RE.finditer(text)]
-        for m in JA_CUED_RE.finditer(text):
-            group = "n" if m.group("n") else "m"
-            out.append(Candidate(*m.span(group), L.PERSON, 31))
+    for m in JA_CUED_RE.finditer(text):
+        group = "n" if m.group("n") else "m"
+        out.append(Candidate(*m.span(group), L.PERSON, 31))
     return out
 
 
@@ -193,6 +221,7 @@ def addresses(text: str) -> list[Candidate]:
     out += [Candidate(*m.span(), L.ADDRESS, 68) for m in EU_ADDRESS_RE.finditer(text)]
     if _has_cjk(text) or "〒" in text:
         out += [Candidate(*m.span(), L.ADDRESS, 68) for m in JA_ADDRESS_RE.finditer(text)]
+        out += [Candidate(*m.span(), L.ADDRESS, 67) for m in JA_WARD_ADDRESS_RE.finditer(text)]
     return out
 
 

@@ -25,10 +25,12 @@ EMAIL_RE = re.compile(
     r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![A-Za-z0-9])"
 )
+_LOCAL = r"(?<![\w.])[a-z0-9][\w.+-]*(?:\s+dot\s+[a-z0-9][\w+-]*)*"
+_DOT = r"(?:\[dot\]|\(dot\)|\{dot\}|\s+dot\s+)"
 OBFUSCATED_EMAIL_RE = re.compile(
-    r"(?i)(?<![\w.])[a-z0-9][\w.+-]*(?:\s+dot\s+[a-z0-9][\w+-]*)*\s*(?:\[at\]|\(at\)|\{at\}|\s+at\s+)\s*[a-z0-9-]+"
-    r"(?:\s*(?:\[dot\]|\(dot\)|\{dot\}|\s+dot\s+|\.)\s*[a-z0-9-]+)*"
-    r"\s*(?:\[dot\]|\(dot\)|\{dot\}|\s+dot\s+)\s*[a-z]{2,24}(?![\w])"
+    rf"(?i){_LOCAL}\s*(?:\[at\]|\(at\)|\{{at\}}|\s+at\s+)\s*[a-z0-9-]+"
+    rf"(?:\s*(?:{_DOT}|\.)\s*[a-z0-9-]+)*\s*{_DOT}\s*[a-z]{{2,24}}(?![\w])"
+    rf"|{_LOCAL}\s*(?:\[at\]|\(at\)|\{{at\}}|＠)\s*[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{{2,24}}(?![\w])"
 )
 PEM_RE = re.compile(
     r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)"
@@ -39,6 +41,10 @@ HEX_TOKEN_RE = re.compile(r"(?:0[xX])?[0-9a-fA-F]+")
 UUID_RE = re.compile(_NB + r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}" + _NA)
 BASE58_RE = re.compile(_NB + r"[1-9A-HJ-NP-Za-km-z]{25,120}" + _NA)
 BECH32_RE = re.compile(_NB + r"(?:bc|tb|bcrt|ltc|tltc)1[02-9ac-hj-np-z]{8,90}" + _NA, re.I)
+ANY_BECH32_RE = re.compile(_NB + r"[a-z]{2,15}1[02-9ac-hj-np-z]{38,}" + _NA)
+XRP_RE = re.compile(_NB + r"r[1-9A-HJ-NP-Za-km-z]{24,34}" + _NA)
+TON_RE = re.compile(r"(?<![A-Za-z0-9_-])[EU]Q[A-Za-z0-9_-]{46}(?![A-Za-z0-9_-])")
+ENS_RE = re.compile(r"(?<![\w.])[a-z0-9][a-z0-9-]{2,40}\.eth(?![\w.])")
 PREFIXED_KEY_RE = re.compile(
     _NB + r"(?:sk-(?:proj-|live-|ant-)?|sk_(?:live|test)_|pk_(?:live|test)_|rk_live_|CG-|xox[abpr]-"
     r"|gh[pousr]_|github_pat_|glpat-|AKIA|ASIA|AIza|hf_|npm_)[A-Za-z0-9_-]{12,}" + _NA
@@ -98,7 +104,7 @@ def emails(text: str) -> list[Candidate]:
     out = []
     if "@" in text:
         out += [Candidate(*m.span(), L.EMAIL, 90, True) for m in EMAIL_RE.finditer(text)]
-    if "dot" in text.lower():
+    if "dot" in text.lower() or "(at)" in text.lower() or "[at]" in text.lower():
         out += [Candidate(*m.span(), L.EMAIL, 89) for m in OBFUSCATED_EMAIL_RE.finditer(text)]
     if "-----BEGIN" in text:
         out += [Candidate(*m.span(), L.PRIVATE_KEY, 99, True) for m in PEM_RE.finditer(text)]
@@ -176,10 +182,20 @@ def _mixed(token: str) -> bool:
 
 
 def bech32_strings(text: str) -> list[Candidate]:
+    """Bitcoin/Litecoin bech32 by shape; any other chain's (cosmos1, addr1…) by checksum."""
     out = []
     for m in BECH32_RE.finditer(text):
         if cs.bech32_valid(m.group()) or len(m.group()) >= 26:
             out.append(Candidate(*m.span(), L.CRYPTO_ADDRESS, 85, True))
+    for m in ANY_BECH32_RE.finditer(text):
+        if cs.bech32_valid(m.group()):
+            out.append(Candidate(*m.span(), L.CRYPTO_ADDRESS, 84, True))
+    for m in XRP_RE.finditer(text):
+        if cs.b58check_payload(m.group(), cs.B58_XRP) is not None:
+            out.append(Candidate(*m.span(), L.CRYPTO_ADDRESS, 84, True))
+    out += [Candidate(*m.span(), L.CRYPTO_ADDRESS, 83, True) for m in TON_RE.finditer(text)]
+    if ".eth" in text:
+        out += [Candidate(*m.span(), L.CRYPTO_ADDRESS, 40) for m in ENS_RE.finditer(text)]
     return out
 
 
