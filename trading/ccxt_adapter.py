@@ -166,6 +166,9 @@ class CcxtExchange:
                 "apiKey": api_key,
                 "secret": secret,
                 "enableRateLimit": rate_limit,
+                # Binance limits request weight per minute: a rolling window keeps to that
+                # limit without spacing out the two calls of an approval (ticker, order).
+                "rateLimiterAlgorithm": "rollingWindow",
                 "timeout": int(timeout_s * 1000),
                 "options": {
                     "fetchMarkets": {"types": ["spot"]},

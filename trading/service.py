@@ -36,7 +36,7 @@ from trading.errors import (
 from trading.models import OrderState, ProposalStatus, TradeOrder, TradeProposal
 from trading.portfolio import Fill, Ledger, Position, build_ledger, start_of_day
 from trading.ports import Balance, Exchange, MarketData, OrderRequest, OrderStatus, OrderType, Side
-from trading.store import TradingStore
+from trading.store import ACK_STATE, TradingStore
 from trading.venues import Venues
 
 log = logging.getLogger(__name__)
@@ -54,6 +54,7 @@ class TradingConfig:
     order_timeout_s: float = 10.0
     reconcile_checks: int = 5
     reconcile_delay_s: float = 0.3
+    late_window_s: float = 600.0
     risk: risk.RiskLimits = field(default_factory=risk.RiskLimits)
 
 
@@ -340,7 +341,8 @@ class TradingService:
             raise AlreadyDecided(self.store.status_of(row.id))
         log.info("proposal approved id=%s order=%s", row.id, order.id)
         placed = await self._send(exchange, order)
-        return Approval(view_of(self.store.proposal(row.id) or row), (order_view(placed),))
+        row.status = ProposalStatus.APPROVED
+        return Approval(view_of(row), (order_view(placed),))
 
     async def _recheck_price(self, row: TradeProposal, exchange: Exchange) -> None:
         ticker = await exchange.fetch_ticker(row.symbol)
@@ -397,21 +399,31 @@ class TradingService:
         return self.store.get_order(order.id)
 
     async def reconcile(self, user_id: int | None = None) -> int:
-        """Settle orders left sending/unknown/open (after a crash or restart); return count."""
+        """Settle orders left sending/unknown/open (after a crash or restart); return count.
+
+        Orders marked not placed within `late_window_s` are looked up once more: an order
+        that reached the exchange late is then recorded instead of being lost.
+        """
         settled = 0
-        for order in self.store.orders_in(OrderState.LIVE, user_id):
+        since = self._clock() - timedelta(seconds=self.config.late_window_s)
+        late = [
+            o
+            for o in self.store.orders_in((OrderState.NOT_PLACED,), user_id)
+            if o.updated_at >= since
+        ]
+        for order in self.store.orders_in(OrderState.LIVE, user_id) + late:
             exchange = await self._venue(order.user_id)
-            if order.status == OrderState.OPEN:
-                try:
-                    ack = await exchange.find_order(order.symbol, order.client_order_id)
-                except ExchangeUnavailable:
-                    continue
-                if ack is not None and ack.status != OrderStatus.OPEN:
-                    self.store.record_ack(order.id, ack, self._clock())
-                    settled += 1
+            if order.status in OrderState.UNSETTLED:
+                after = await self.reconcile_order(exchange, order)
+                settled += after.status not in OrderState.UNSETTLED
                 continue
-            after = await self.reconcile_order(exchange, order)
-            settled += after.status not in OrderState.UNSETTLED
+            try:
+                ack = await exchange.find_order(order.symbol, order.client_order_id)
+            except ExchangeUnavailable:
+                continue
+            if ack is not None and ACK_STATE[ack.status] != order.status:
+                self.store.record_ack(order.id, ack, self._clock())
+                settled += 1
         return settled
 
     async def _execute_panic(self, row: TradeProposal, exchange: Exchange) -> Approval:

@@ -35,7 +35,7 @@ _FROM = {
     ProposalStatus.EXPIRED: OPEN_PROPOSAL,
     ProposalStatus.SUPERSEDED: OPEN_PROPOSAL,
 }
-_ACK_STATE = {
+ACK_STATE = {
     OrderStatus.OPEN: OrderState.OPEN,
     OrderStatus.FILLED: OrderState.FILLED,
     OrderStatus.CANCELED: OrderState.CANCELED,
@@ -175,7 +175,7 @@ class TradingStore:
             if row is None:
                 raise LookupError(order_id)
             row.exchange_order_id = ack.exchange_order_id
-            row.status = _ACK_STATE[ack.status]
+            row.status = ACK_STATE[ack.status]
             row.filled, row.average = ack.filled, ack.average
             row.fee, row.fee_currency = ack.fee, ack.fee_currency
             row.updated_at = now

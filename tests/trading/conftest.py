@@ -14,7 +14,8 @@ from privacy.crypto import SecretBox
 from tests.fakes.binance_server import FakeBinance
 from trading.ccxt_adapter import CcxtExchange
 from trading.paper import PaperConfig
-from trading.service import TradingConfig, TradingService
+from trading.ports import OrderType, Side
+from trading.service import OrderView, TradeAsk, TradingConfig, TradingService
 from trading.venues import Venues
 
 KEY, SECRET = "test-key-1", "test-secret-1"
@@ -94,3 +95,15 @@ async def harness(fx: FakeBinance, engine: Engine, clock: ManualClock) -> AsyncI
     finally:
         for close in h.closers:
             await close()  # type: ignore[misc]
+
+
+def limit_ask(side: Side, symbol: str, amount: str, price: str) -> TradeAsk:
+    """Return a limit-order ask."""
+    return TradeAsk(
+        side, symbol, amount=Decimal(amount), order_type=OrderType.LIMIT, price=Decimal(price)
+    )
+
+
+async def place(svc: TradingService, ask: TradeAsk, user: int = 7) -> tuple[OrderView, ...]:
+    """Propose and approve in one go; return the orders."""
+    return (await svc.approve((await svc.propose(user, user, ask)).id, user)).orders

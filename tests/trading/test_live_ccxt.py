@@ -9,10 +9,10 @@ import pytest
 from sqlmodel import Session
 
 from bot.storage import make_engine
-from tests.trading.conftest import KEY, SECRET, Harness
+from tests.trading.conftest import KEY, SECRET, Harness, limit_ask, place
 from trading.errors import InsufficientFunds, LiveTradingError, RateLimited, UnknownSymbol
 from trading.models import ExchangeKey, OrderState
-from trading.ports import OrderType, Side
+from trading.ports import Side
 from trading.service import TradeAsk, client_order_id
 
 BUY_50 = TradeAsk(Side.BUY, "BTC/USDT", quote_amount=Decimal("50"))
@@ -60,14 +60,8 @@ async def test_live_market_buy_carries_the_derived_client_id(harness) -> None:
 
 async def test_live_limit_and_cancel(harness) -> None:
     svc = await live(harness)
-    ask = TradeAsk(
-        Side.BUY,
-        "ETH/USDT",
-        amount=Decimal("0.01"),
-        order_type=OrderType.LIMIT,
-        price=Decimal("2500"),
-    )
-    (order,) = (await svc.approve((await svc.propose(7, 7, ask)).id, 7)).orders
+    ask = limit_ask(Side.BUY, "ETH/USDT", "0.01", "2500")
+    (order,) = await place(svc, ask)
     assert order.status == OrderState.OPEN
     canceled = await svc.cancel(7, order.id)
     assert canceled.status == OrderState.CANCELED
@@ -111,13 +105,7 @@ async def test_lookup_failures_leave_the_order_unknown_for_later(harness) -> Non
 
 async def test_restart_settles_sending_and_open_orders(harness) -> None:
     svc = await live(harness)
-    ask = TradeAsk(
-        Side.BUY,
-        "ETH/USDT",
-        amount=Decimal("0.01"),
-        order_type=OrderType.LIMIT,
-        price=Decimal("2900"),
-    )
+    ask = limit_ask(Side.BUY, "ETH/USDT", "0.01", "2900")
     await svc.approve((await svc.propose(7, 7, ask)).id, 7)
     # crash between recording and sending: the claim is committed, nothing was sent
     crashed = await svc.propose(7, 7, BUY_50)
@@ -172,3 +160,17 @@ async def test_two_workers_on_one_postgres_place_one_order(harness, store) -> No
         assert len(first.orders(7, limit=50)) == 10
     finally:
         engine2.dispose()
+
+
+async def test_an_order_that_appears_after_the_checks_is_recovered_later(harness) -> None:
+    harness.fx.hang_s = 1.2  # the exchange executes long after our bounded checks gave up
+    svc = await live(harness, reconcile_checks=2, reconcile_delay_s=0.05)
+    card = await svc.propose(7, 7, BUY_50)
+    harness.fx.inject("POST", "/api/v3/order", "hang")
+    (order,) = (await svc.approve(card.id, 7)).orders
+    assert order.status == OrderState.NOT_PLACED
+    await asyncio.sleep(1.0)
+    assert len(harness.fx.orders_with_client_id(client_order_id(card.id, 0))) == 1
+    assert await svc.reconcile() == 1
+    assert svc.orders(7)[0].status == OrderState.FILLED
+    assert harness.fx.count("POST", "/api/v3/order") == 1

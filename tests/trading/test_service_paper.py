@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests.trading.conftest import limit_ask, place
 from trading.errors import (
     AlreadyDecided,
     InsufficientFunds,
@@ -44,13 +45,7 @@ async def test_market_buy_from_quote_budget_fills_and_moves_the_wallet(harness) 
 
 async def test_limit_order_rests_then_fills_when_price_crosses(harness) -> None:
     svc = harness.service()
-    ask = TradeAsk(
-        Side.BUY,
-        "ETH/USDT",
-        amount=Decimal("0.05"),
-        order_type=OrderType.LIMIT,
-        price=Decimal("2900"),
-    )
+    ask = limit_ask(Side.BUY, "ETH/USDT", "0.05", "2900")
     card = await svc.propose(7, 7, ask)
     (order,) = (await svc.approve(card.id, 7)).orders
     assert order.status == OrderState.OPEN
@@ -64,9 +59,7 @@ async def test_limit_order_rests_then_fills_when_price_crosses(harness) -> None:
 
 async def test_stop_order_triggers_only_below_its_price(harness) -> None:
     svc = harness.service()
-    await svc.approve(
-        (await svc.propose(7, 7, TradeAsk(Side.BUY, "SOL/USDT", amount=Decimal("1")))).id, 7
-    )
+    await place(svc, TradeAsk(Side.BUY, "SOL/USDT", amount=Decimal("1")))
     stop = TradeAsk(
         Side.SELL,
         "SOL/USDT",
@@ -74,7 +67,7 @@ async def test_stop_order_triggers_only_below_its_price(harness) -> None:
         order_type=OrderType.STOP,
         trigger=Decimal("140"),
     )
-    (order,) = (await svc.approve((await svc.propose(7, 7, stop)).id, 7)).orders
+    (order,) = await place(svc, stop)
     assert order.status == OrderState.OPEN
     harness.fx.set_price("SOLUSDT", "145")
     await svc.reconcile(7)
@@ -270,16 +263,8 @@ async def test_insufficient_paper_funds_and_unknown_symbol(harness) -> None:
 
 async def test_panic_cancels_open_orders_and_flattens(harness) -> None:
     svc = harness.service()
-    await svc.approve(
-        (await svc.propose(7, 7, TradeAsk(Side.BUY, "SOL/USDT", amount=Decimal("1")))).id, 7
-    )
-    limit = TradeAsk(
-        Side.BUY,
-        "ETH/USDT",
-        amount=Decimal("0.01"),
-        order_type=OrderType.LIMIT,
-        price=Decimal("2000"),
-    )
+    await place(svc, TradeAsk(Side.BUY, "SOL/USDT", amount=Decimal("1")))
+    limit = limit_ask(Side.BUY, "ETH/USDT", "0.01", "2000")
     await svc.approve((await svc.propose(7, 7, limit)).id, 7)
     panic = await svc.propose_panic(7, 7, flatten=True)
     result = await svc.approve(panic.id, 7)
