@@ -49,7 +49,27 @@ async def check_alerts(runtime: Runtime, notify: Notify) -> None:
         log.info("alerts fired=%d sent=%d", fired, sent)
 
 
+async def settle_trades(runtime: Runtime, notify: Notify) -> None:
+    """Expire stale proposals and reconcile unsettled orders (also right after a restart)."""
+    from trading.errors import TradingError
+
+    service = runtime.services.trading
+    if service is None:
+        return
+    expired = service.expire_due()
+    try:
+        settled = await service.reconcile()
+    except TradingError as err:  # exchange down: the next run tries again
+        log.warning("trade reconcile postponed kind=%s", type(err).__name__)
+        return
+    if expired or settled:
+        log.info("trades expired=%d settled=%d", expired, settled)
+
+
 def periodic_jobs(runtime: Runtime) -> list[PeriodicJob]:
     """Return the jobs to schedule for this runtime."""
     settings = runtime.services.settings
-    return [PeriodicJob("alerts", settings.alert_check_interval_s, 2.0, check_alerts)]
+    return [
+        PeriodicJob("alerts", settings.alert_check_interval_s, 2.0, check_alerts),
+        PeriodicJob("trades", 30.0, 1.0, settle_trades),
+    ]

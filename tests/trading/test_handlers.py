@@ -164,3 +164,33 @@ async def test_live_connect_trade_and_disconnect(make_settings, fx, caplog) -> N
     finally:
         await rt.close()
     assert KEY not in caplog.text and SECRET not in caplog.text
+
+
+async def test_periodic_job_expires_proposals_and_settles_orders(make_settings) -> None:
+    from bot.jobs import periodic_jobs, settle_trades
+    from tests.trading.conftest import ManualClock
+    from trading.models import OrderState, ProposalStatus
+    from trading.service import new_order
+
+    clock = ManualClock()
+    rt = await open_runtime(make_settings(), clock=clock)
+    try:
+        assert "trades" in {job.name for job in periodic_jobs(rt)}
+        trading = rt.services.trading
+        stale = await say(rt, "/buy BTC 50 USDT")
+        crashed = trading.store.proposal(buttons(stale)["✅ Approve"].split(":")[1])
+        # a crash after recording the order but before sending it
+        trading.store.claim(crashed, new_order(crashed, 0, "buy", crashed.amount, clock()), clock())
+        pending = await say(rt, "/sell ETH 0.1")
+        clock.advance(61)
+
+        async def notify(chat_id: int, reply: Reply) -> bool:
+            return True
+
+        await settle_trades(rt, notify)
+        pending_id = buttons(pending)["✅ Approve"].split(":")[1]
+        assert trading.store.status_of(pending_id) == ProposalStatus.EXPIRED
+        (order,) = trading.orders(7)
+        assert order.status == OrderState.NOT_PLACED  # never re-sent
+    finally:
+        await rt.close()
