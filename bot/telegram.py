@@ -554,20 +554,41 @@ def _fields(reply: Reply) -> dict[str, Any]:
 # ---- running -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Webhook:
+    """Where a worker listens for Telegram's webhook calls, and the public URL to register."""
+
+    url: str
+    listen: str
+    port: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Webhook | None:
+        if not settings.webhook_url:
+            return None
+        return cls(settings.webhook_url, settings.webhook_listen, settings.webhook_port)
+
+
 @asynccontextmanager
-async def serving(app: BotApp, *, poll_timeout: float = 10.0) -> AsyncIterator[BotApp]:
-    """Run the application with long polling inside the current event loop (tests, benches)."""
+async def serving(
+    app: BotApp, *, poll_timeout: float = 10.0, webhook: Webhook | None = None
+) -> AsyncIterator[BotApp]:
+    """Run the application inside the current event loop (tests, benchmarks): long polling,
+    or a webhook listener when `webhook` is given."""
     async with app:
         await app.post_init(app)  # type: ignore[misc]
         try:
             await app.start()
             assert app.updater is not None
-            await app.updater.start_polling(
-                poll_interval=0.0,
-                timeout=poll_timeout,
-                allowed_updates=list(ALLOWED_UPDATES),
-                error_callback=_polling_error,
-            )
+            if webhook is None:
+                await app.updater.start_polling(
+                    poll_interval=0.0,
+                    timeout=poll_timeout,
+                    allowed_updates=list(ALLOWED_UPDATES),
+                    error_callback=_polling_error,
+                )
+            else:
+                await app.updater.start_webhook(**_webhook_args(app, webhook))
             yield app
         finally:
             if app.updater is not None and app.updater.running:
@@ -577,6 +598,17 @@ async def serving(app: BotApp, *, poll_timeout: float = 10.0) -> AsyncIterator[B
             await app.post_shutdown(app)  # type: ignore[misc]
 
 
+def _webhook_args(app: BotApp, webhook: Webhook) -> dict[str, Any]:
+    return {
+        "listen": webhook.listen,
+        "port": webhook.port,
+        "url_path": urlparse(webhook.url).path.lstrip("/"),
+        "webhook_url": webhook.url,
+        "secret_token": webhook_secret(app.bot.token),
+        "allowed_updates": list(ALLOWED_UPDATES),
+    }
+
+
 def _polling_error(error: TelegramError) -> None:
     log.warning("polling failed error=%s; retrying", type(error).__name__)
 
@@ -584,15 +616,8 @@ def _polling_error(error: TelegramError) -> None:
 def run_telegram(settings: Settings) -> None:
     """Serve Telegram until interrupted: long polling, or a webhook when QNABOT_WEBHOOK_URL."""
     app = build_application(Launch(settings))
-    if not settings.webhook_url:
+    webhook = Webhook.from_settings(settings)
+    if webhook is None:
         app.run_polling(allowed_updates=list(ALLOWED_UPDATES))
-        return
-    assert settings.telegram_bot_token is not None
-    app.run_webhook(
-        listen=settings.webhook_listen,
-        port=settings.webhook_port,
-        url_path=urlparse(settings.webhook_url).path.lstrip("/"),
-        webhook_url=settings.webhook_url,
-        secret_token=webhook_secret(settings.telegram_bot_token.get_secret_value()),
-        allowed_updates=list(ALLOWED_UPDATES),
-    )
+    else:
+        app.run_webhook(**_webhook_args(app, webhook))

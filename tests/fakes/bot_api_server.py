@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import web
+from aiohttp import ClientSession, web
 
 from tests.fakes.telegram_html import BadRequest, parse_html
 
@@ -85,6 +85,10 @@ class FakeBotApi:
     commands: list[dict[str, str]] = field(default_factory=list)
     scoped_commands: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     webhook_url: str = ""
+    webhook_secret: str = ""
+    webhook_statuses: list[int] = field(default_factory=list)
+    balance_to: list[str] = field(default_factory=list)  # a load balancer over workers
+    _posts: set[asyncio.Task[None]] = field(default_factory=set)
     blocked: set[int] = field(default_factory=set)
     deleted_incoming: set[tuple[int, int]] = field(default_factory=set)
     faults: dict[str, list[tuple[int, int | None]]] = field(default_factory=dict)
@@ -105,9 +109,27 @@ class FakeBotApi:
     async def push(self, update: dict[str, Any]) -> int:
         """Queue a raw update (any shape: malformed ones too); return its update_id."""
         update_id = next(self._update_ids)
+        if self.webhook_url:
+            targets = self.balance_to or [self.webhook_url]
+            target = targets[update_id % len(targets)]
+            self._posts.add(
+                asyncio.create_task(self._post(target, {"update_id": update_id, **update}))
+            )
+            return update_id
         self.updates.append({"update_id": update_id, **update})
         await self._notify()
         return update_id
+
+    async def _post(self, url: str, update: dict[str, Any]) -> None:
+        """Deliver an update to the webhook like Telegram does (retrying failures)."""
+        headers = {"X-Telegram-Bot-Api-Secret-Token": self.webhook_secret}
+        async with ClientSession() as session:
+            for _ in range(5):
+                async with session.post(url, json=update, headers=headers) as resp:
+                    self.webhook_statuses.append(resp.status)
+                    if resp.status == 200:
+                        return
+                await asyncio.sleep(0.2)
 
     async def send_text(
         self,
@@ -349,6 +371,7 @@ async def get_updates(api: FakeBotApi, params: dict[str, Any]) -> Any:
 
 async def set_webhook(api: FakeBotApi, params: dict[str, Any]) -> Any:
     api.webhook_url = str(params.get("url") or "")
+    api.webhook_secret = str(params.get("secret_token") or "")
     return True
 
 
