@@ -8,6 +8,7 @@ turns per user as redacted text plus the symbol/timeframe asked about, in proces
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections import deque
@@ -89,6 +90,7 @@ _FOLLOW_UP = re.compile(
     r"^\s*(and|what about|how about|then|now|also)\b|^\s*(では|じゃあ|それ)", re.I
 )
 _SENTENCE = re.compile(r"(?<=[.!?。！？])\s+")
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|[。！？]")
 
 
 class FactsUnavailable(Exception):
@@ -107,13 +109,31 @@ class FactSource(Protocol):
         ...
 
 
+def ta_summary(candles: Candles) -> str:
+    """Return a one-line TA summary (rating and RSI) of closed candles."""
+    from analysis import latest_rsi, technical_rating
+
+    rating = technical_rating(candles.frame)
+    signal = rating.signal.value if rating.signal is not None else "no rating"
+    rsi = latest_rsi(candles.frame)
+    return f"{candles.symbol} {candles.timeframe} TA rating: {signal}; RSI: {rsi:.1f}"
+
+
+def fact_errors() -> tuple[type[Exception], ...]:
+    """Return the errors that mean "no live facts now" (market data and analysis failures)."""
+    from analysis import AnalysisError
+    from trading.errors import MarketDataError
+
+    return (MarketDataError, AnalysisError, OSError, TimeoutError)
+
+
 @dataclass
 class MarketFacts:
     """FactSource over trading's MarketData (+ an analysis summary of the candles)."""
 
     market: MarketData
-    ta_summary: TaSummary | None = None
-    errors: tuple[type[Exception], ...] = (OSError, TimeoutError, LookupError, ValueError)
+    ta_summary: TaSummary | None = ta_summary
+    errors: tuple[type[Exception], ...] = field(default_factory=fact_errors)
 
     async def symbols(self) -> frozenset[str]:
         """Return the listed symbols (empty when the exchange cannot be asked)."""
@@ -142,7 +162,7 @@ class MarketFacts:
             )
         if self.ta_summary is not None:
             candles = await self.market.fetch_candles(symbol, timeframe, 300)
-            summary = self.ta_summary(candles)
+            summary = await asyncio.to_thread(self.ta_summary, candles)
             facts.append(Fact(f"ta:{symbol}:{timeframe}", f"{symbol} {timeframe} TA", summary))
         return tuple(facts)
 
@@ -213,7 +233,8 @@ class Plan:
 
     @property
     def sources(self) -> list[str]:
-        return [h.entry.text for h in self.hits] + [f.text for f in self.facts] + [self.question]
+        notes = [f"{h.entry.title}: {h.entry.text}" for h in self.hits]
+        return [*notes, *(f.text for f in self.facts), self.question]
 
 
 class Answerer:
@@ -315,6 +336,8 @@ class AnswerRun:
             async for piece in self.answerer.gate.stream(owner, messages, GENERATION):
                 self.pieces.append(piece)
                 yield piece
+                if _complete_sentences("".join(self.pieces)) >= MAX_SENTENCES:
+                    break  # the reply keeps MAX_SENTENCES anyway: free the model now
         except LlmError as err:
             self.error = err
             log.warning("model answer failed error=%s", type(err).__name__)
@@ -327,6 +350,10 @@ class AnswerRun:
             async for _ in self.tokens():
                 pass
         return Reply(text=compose(self.plan, "".join(self.pieces), self.error))
+
+
+def _complete_sentences(text: str) -> int:
+    return len(_SENTENCE_END.findall(text))
 
 
 def _trim(text: str) -> str:

@@ -1,4 +1,4 @@
-"""The extractive backend: no generation, it answers with the facts and the best note given.
+"""The extractive backend: no generation, it answers with the best note (or the facts) given.
 
 For operators without a model (and for fast tests of everything around the model): every
 word it outputs was in the prompt's context, so it is grounded by construction.
@@ -14,12 +14,11 @@ from llm.prompts import read_context
 
 
 def extract_answer(messages: Sequence[Message]) -> str:
-    """Return the live facts and the first note's explanation from a prompt."""
+    """Return the first note's explanation from a prompt (or its facts when it has no note)."""
     ctx = read_context(messages)
-    lines = list(ctx.facts)
     if ctx.notes:
-        lines.append(ctx.notes[0].partition(": ")[2] or ctx.notes[0])
-    return "\n".join(lines) or "I have no notes on that."
+        return ctx.notes[0].partition(": ")[2] or ctx.notes[0]
+    return "\n".join(ctx.facts) or "I have no notes on that."
 
 
 class ExtractiveModel:

@@ -51,6 +51,16 @@ MAJOR_TICKERS = frozenset(
     ]
 )
 MIN_ANSWER_CHARS = 12
+MIN_WORD_SUPPORT = 0.8  # share of an answer's content words that must occur in the sources
+_CONTENT = re.compile(r"[a-z][a-z'-]{2,}")
+_COMMON_WORDS = (
+    "that this with from have been will when they them their there which what also into "
+    "your more than then only just very such some used uses using like make makes made "
+    "does each other over most many much because about these those while where would could "
+    "should it's can't don't type way kind often usually the and for are but not can you "
+    "its was has had all any one two how why who our out use may own get set too"
+)
+_COMMON = frozenset(_COMMON_WORDS.split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +85,12 @@ def _value(token: str) -> tuple[Decimal, int] | None:
 def _unit(token: str) -> str:
     match = re.search(r"[a-zA-Z]+$", token)
     return match.group(0).lower() if match else ""
+
+
+def has_latin_words(text: str) -> bool:
+    """Return True when the text is mostly written in Latin letters (word support applies)."""
+    latin = len(re.findall(r"[A-Za-z]", text))
+    return latin > len(text) / 3
 
 
 def numbers_in(text: str) -> list[str]:
@@ -120,13 +136,47 @@ class _Sources:
         return all(part in self.upper for part in token.split("/"))
 
 
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s", "ly"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def word_support(answer: str, sources: Iterable[str]) -> float:
+    """Return the share of the answer's content words that occur (stemmed) in the sources."""
+    words = {_stem(w) for w in _CONTENT.findall(answer.lower()) if w not in _COMMON}
+    if not words:
+        return 1.0
+    known = {_stem(w) for w in _CONTENT.findall("\n".join(sources).lower())}
+    return len(words & known) / len(words)
+
+
+def repeats_itself(answer: str, span: int = 5) -> bool:
+    """Return True when a run of `span` words occurs twice (a looping small model)."""
+    words = re.findall(r"\w+", answer.lower())
+    seen: set[tuple[str, ...]] = set()
+    for i in range(len(words) - span + 1):
+        gram = tuple(words[i : i + span])
+        if gram in seen:
+            return True
+        seen.add(gram)
+    return False
+
+
 def check(
     answer: str, sources: Iterable[str], known_tickers: frozenset[str] = MAJOR_TICKERS
 ) -> Grounding:
     """Return whether every number and ticker in `answer` is supported by `sources`."""
     if len(answer.strip()) < MIN_ANSWER_CHARS:
         return Grounding(ok=False, unsupported=("(empty answer)",))
-    src = _Sources(sources)
+    texts = list(sources)
+    src = _Sources(texts)
     bad = [n for n in numbers_in(answer) if not src.supports_number(n)]
     bad += sorted(t for t in tickers_in(answer, known_tickers) if not src.supports_ticker(t))
+    if repeats_itself(answer):
+        bad.append("(repetition)")
+    prose = _TICKER.sub(" ", answer)  # tickers were checked above
+    if has_latin_words(answer) and word_support(prose, texts) < MIN_WORD_SUPPORT:
+        bad.append("(wording not in the sources)")
     return Grounding(ok=not bad, unsupported=tuple(dict.fromkeys(bad)))

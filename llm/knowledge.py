@@ -18,85 +18,13 @@ BUNDLED = Path(__file__).with_name("data") / "knowledge.jsonl"
 _WORD = re.compile(r"[a-z0-9]+(?:[%/][a-z0-9]+)?")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
 KEYWORD_BONUS = 6.0  # an entry keyword quoted whole in the question beats partial matches
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "but",
-        "by",
-        "can",
-        "could",
-        "do",
-        "does",
-        "did",
-        "for",
-        "from",
-        "how",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "me",
-        "my",
-        "of",
-        "on",
-        "or",
-        "please",
-        "should",
-        "so",
-        "tell",
-        "that",
-        "the",
-        "their",
-        "them",
-        "then",
-        "there",
-        "these",
-        "this",
-        "to",
-        "was",
-        "we",
-        "what",
-        "when",
-        "where",
-        "which",
-        "who",
-        "why",
-        "will",
-        "with",
-        "would",
-        "you",
-        "your",
-        "about",
-        "explain",
-        "mean",
-        "means",
-        "meaning",
-        "define",
-        "definition",
-        "work",
-        "works",
-        "good",
-        "bad",
-        "much",
-        "many",
-        "some",
-        "any",
-        "know",
-        "ok",
-        "okay",
-        "hi",
-        "hello",
-    ]
+_STOPWORD_TEXT = (
+    "a an and are as at be but by can could do does did for from how i if in into is it its "
+    "me my of on or please should so tell that the their them then there these this to was "
+    "we what when where which who why will with would you your about explain mean means "
+    "meaning define definition work works good bad much many some any know ok okay hi hello"
 )
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +71,7 @@ def has_japanese(text: str) -> bool:
 
 def query_terms(text: str) -> list[str]:
     """Return the content words of a question (lower case, stopwords dropped)."""
-    return [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
+    return [w for w in _WORD.findall(text.lower()) if len(w) > 1 and w not in STOPWORDS]
 
 
 class KnowledgeBase:
