@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.ndimage import maximum_filter1d
 from scipy.signal import lfilter
 
 DAY_MS = 86_400_000
@@ -87,15 +88,9 @@ def rolling_max(x: np.ndarray, n: int) -> np.ndarray:
     y = x[first:]
     if len(y) < n:
         return out
-    # Van Herk/Gil-Werman: blocks of n; a window = suffix of one block + prefix of the next.
-    blocks = -(-len(y) // n)
-    padded = np.full(blocks * n, -np.inf)
-    padded[: len(y)] = y
-    # Rows = position in block, columns = blocks: accumulate runs over whole rows at once.
-    grid = np.ascontiguousarray(padded.reshape(-1, n).T)
-    prefix = np.maximum.accumulate(grid, axis=0).T.ravel()
-    suffix = np.maximum.accumulate(grid[::-1], axis=0)[::-1].T.ravel()
-    out[first + n - 1 :] = np.maximum(suffix[: len(y) - n + 1], prefix[n - 1 : len(y)])
+    # scipy's running-max filter (compiled, O(n)); origin shifts the window to [t-n+1, t].
+    full = maximum_filter1d(y, n, origin=(n - 1) // 2, mode="nearest")
+    out[first + n - 1 :] = full[n - 1 :]
     return out
 
 
