@@ -12,21 +12,25 @@ import hashlib
 import hmac
 import json
 import secrets
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, func, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from privacy.errors import AuditBusyError
 from privacy.models import AuditRow, as_utc
 from privacy.redact import redact
 
 GENESIS = "0" * 64
 ERASED_ACTOR = "erased"
-APPEND_RETRIES = 5
+APPEND_RETRIES = 20
+ADVISORY_KEY = 0x71A0D17  # pg_advisory_xact_lock key of the audit trail
 
 
 class AuditAction(StrEnum):
@@ -77,6 +81,7 @@ class AuditTrail:
     def __init__(self, engine: Engine, clock: Callable[[], datetime]) -> None:
         self._engine = engine
         self._clock = clock
+        self._lock = threading.Lock()  # appends from this process, one at a time
 
     def record(self, actor_pseudonym: str, action: AuditAction | str, detail: str = "") -> int:
         """Append one record (detail passes the redactor); return its sequence number."""
@@ -86,11 +91,15 @@ class AuditTrail:
             try:
                 return self._append(actor_pseudonym, action, clean)
             except IntegrityError:
-                continue  # another writer took this sequence number: chain onto theirs
-        raise RuntimeError("audit trail busy: could not append after retries")
+                time.sleep(0.01)  # another writer took this sequence number: chain onto theirs
+                continue
+        raise AuditBusyError("audit trail busy: could not append after retries")
 
     def _append(self, actor: str, action: str, detail: str) -> int:
-        with Session(self._engine) as session:
+        with self._lock, Session(self._engine) as session:
+            if self._engine.dialect.name == "postgresql":
+                # other processes append too: serialise on a transaction-scoped advisory lock
+                session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_KEY})
             last = session.exec(select(AuditRow).order_by(col(AuditRow.seq).desc())).first()
             seq = (last.seq + 1) if last else 1
             prev = last.hash if last else GENESIS

@@ -74,3 +74,19 @@ def test_detail_is_redacted_before_storage(engine: Engine) -> None:
     with engine.connect() as conn:
         stored = conn.execute(text("SELECT detail FROM privacy_audit")).scalar_one()
     assert "bob.smith" not in stored and "<EMAIL>" in stored
+
+
+def test_concurrent_writers_keep_one_unbroken_chain(engine: Engine) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    trail = AuditTrail(engine, lambda: datetime(2026, 1, 1, tzinfo=UTC))
+
+    def write(worker: int) -> None:
+        for i in range(15):
+            trail.record(f"u_{worker}", AuditAction.VIEW, f"page {i}")
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        list(pool.map(write, range(3)))
+    result = trail.verify()
+    assert result.ok and result.checked == 45
+    assert [r.seq for r in trail.records(limit=100)] == list(range(45, 0, -1))
