@@ -7,6 +7,7 @@ database, so a restart neither loses nor repeats work.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+RETENTION_EVERY_S = 6 * 3600
 Notify = Callable[[int, Reply], Awaitable[bool]]
 """Send `reply` to chat `chat_id`; return False when it should be retried later."""
 
@@ -66,10 +68,20 @@ async def settle_trades(runtime: Runtime, notify: Notify) -> None:
         log.info("trades expired=%d settled=%d", expired, settled)
 
 
+async def apply_retention(runtime: Runtime, _notify: Notify) -> None:
+    """Delete kept turns and audit records older than the retention settings."""
+    privacy = runtime.services.privacy
+    if privacy is None:
+        return
+    report = await asyncio.to_thread(privacy.run_retention, runtime.services.clock())
+    log.info("retention deleted=%d", report.total)
+
+
 def periodic_jobs(runtime: Runtime) -> list[PeriodicJob]:
     """Return the jobs to schedule for this runtime."""
     settings = runtime.services.settings
     return [
         PeriodicJob("alerts", settings.alert_check_interval_s, 2.0, check_alerts),
         PeriodicJob("trades", 30.0, 1.0, settle_trades),
+        PeriodicJob("retention", RETENTION_EVERY_S, 60.0, apply_retention),
     ]
