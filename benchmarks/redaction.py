@@ -3,7 +3,9 @@
 Prints, for each tool, the official scorer's metrics (leak, clean-touch, decoys, F1), the
 leak of the must-never-leak labels, single-core throughput and latency, and cold start.
 Targets (issue 6): leak ≤ 1% (0 for SEED_PHRASE/PRIVATE_KEY/API_KEY), clean-touch ≤ 3%,
-decoys kept ≥ 99%, ≥ 2,000 msg/s on one core.
+decoys kept ≥ 99%, ≥ 2,000 msg/s on one core. `msg_s` is messages per CPU-second of this
+single-threaded process (what one core sustains even when other work shares the machine);
+`wall_msg_s` is the wall-clock rate of this run.
 
     .venv/bin/python benchmarks/redaction.py [--gold FILE] [--no-presidio]
 """
@@ -66,13 +68,14 @@ def measure(name: str, loader: Callable[[], Callable[[str], str]], gold: list[di
     for doc in gold[:WARMUP]:
         fn(doc["text"])
     preds, samples = [], []
-    began = time.perf_counter()
+    began, cpu_began = time.perf_counter(), time.process_time()
     for doc in gold:
         t = time.perf_counter()
         out = fn(doc["text"])
         samples.append(time.perf_counter() - t)
         preds.append({"id": doc["id"], "redacted_text": out})
     elapsed = time.perf_counter() - began
+    cpu = time.process_time() - cpu_began
     scores = score(preds)
     lat = summary_ms(samples)
     per_label = scores["per_label"]
@@ -84,7 +87,8 @@ def measure(name: str, loader: Callable[[], Callable[[str], str]], gold: list[di
         "secret_leaks": secret_leaks,
         "clean_touch": round(scores["clean_touch"]["rate"], 4),
         "decoys": round(scores["decoys"]["preserved_rate"], 4),
-        "msg_s": round(len(gold) / elapsed),
+        "msg_s": round(len(gold) / cpu),
+        "wall_msg_s": round(len(gold) / elapsed),
         "p50_ms": lat["p50_ms"],
         "p95_ms": lat["p95_ms"],
         "cold_s": round(cold, 2),
