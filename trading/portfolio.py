@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -56,7 +56,6 @@ class Ledger:
     positions: tuple[Position, ...]
     closed: tuple[Closed, ...]  # newest first
     fees: Decimal
-    extra: dict[str, Decimal] = field(default_factory=dict)
 
     def realized_since(self, since: datetime) -> Decimal:
         """Return the realised result of the sells closed at or after `since`."""
