@@ -57,3 +57,12 @@ async def test_analysis_proposal_approval_places_exactly_one_order(
 async def test_trading_is_private_only(tg: BotApiServer, bot) -> None:
     reply = await Chat(tg.api, ALICE, GROUP).say("/buy BTC 50 USDT")
     assert reply.text == "Please use this in a private chat with me."
+
+
+async def test_forwarded_trade_text_creates_no_proposal(tg: BotApiServer, bot) -> None:
+    api = tg.api
+    before = api.count(ALICE)
+    await api.send_text(ALICE, "/buy BTC 50 USDT", forwarded=True)
+    reply = await api.wait_reply(ALICE, before)
+    assert reply.text == "I don't act on forwarded messages. Type the trade yourself."
+    assert not reply.buttons
