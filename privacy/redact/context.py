@@ -34,7 +34,9 @@ IS_IT_STRONG_RE = re.compile(
 )
 
 ACCOUNT_RE = re.compile(
-    r"(?i)(?=[uacmlsユア会])(?:(?<![A-Za-z])uid(?![A-Za-z])|user[ _-]?id"
+    r"(?i)(?=[uacmlsユア会])(?:(?<![A-Za-z])uid(?![A-Za-z])|user[ _-]?id|acct\.?\s*(?:#|no\.?)?"
+    r"|my\s+(?!order|transaction|tx|chain|trade|ticket|case|request|withdrawal|deposit)"
+    r"[A-Za-z.]{2,20}\s+id(?![A-Za-z])"
     r"|(?:account|customer|client|member|user)[ _-]?(?:id|no\.?|number|#)|sub-?account(?:[ _-]?id)?"
     r"|user[ _-]?name"
     r"|(?<![A-Za-z])login(?![A-Za-z])|ユーザーID|ユーザー名|アカウントID|会員ID)"
@@ -52,9 +54,10 @@ AMOUNT_RE = re.compile(
     r"|\d[\d,]*(?:\.\d+)?\s?(?:[kKmM]\s?)?" + _TICKER + r"(?![a-z]))"
 )
 OWN_CUE_RE = re.compile(
-    r"(?i)(?:\bi\s+(?:have|hold|own|got)|\bi'?ve\s+got|\bi'?m\s+(?:holding|long|short|sitting on)"
+    r"(?i)(?:\bi\s+(?:have|hold|own|got)|\bi'?ve(?:\s+got)?"
+    r"|\bi'?m\s+(?:holding|long|short|sitting on)"
     r"|\bholding|\bsitting on|\bmy\s+(?:\w+\s+){0,2}(?:balance|portfolio|holdings?|position|stack"
-    r"|bag|savings|wallet|account|net ?worth|stash)\b[^.?!]{0,25}?(?:is|shows?|of|at|:|=|worth"
+    r"|bags?|savings|wallet|account|net ?worth|stash)\b[^.?!]{0,25}?(?:is|shows?|of|at|:|=|worth"
     r"|has|reads|says)|\bworth|\bwe\s+have|\bi\s+still\s+have|\bi\s+(?:only\s+)?have|\blong\b"
     r"|\bshort\b|残高|保有|資産|評価額|ポートフォリオ)"
 )

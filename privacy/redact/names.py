@@ -47,7 +47,8 @@ _TOK = r"[A-Z][a-z]{0,2}[A-Z][a-z]+|[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)?|O['’][
 _PARTICLE = r"(?:van|von|de|der|den|da|del|della|di|le|la|bin|al|el|dos|du)"
 NAME = rf"(?:{_TOK})(?:\s+[A-Z]\.)?(?:\s+(?:{_PARTICLE}\s+){{0,2}}(?:{_TOK})){{0,2}}"
 CUE = (
-    r"(?i:my\s+name\s+is|my\s+name's|name\s+is|name\s*[:：]|i\s+am|i'm|this\s+is|it's|call\s+me"
+    r"(?i:my\s+name\s+is|(?:my\s+)?name's|name\s+is|(?:support\s+)?(?:agent|rep|representative"
+    r"|staff|employee|operator)|name\s*[:：]|i\s+am|i'm|this\s+is|it's|call\s+me"
     r"|signed|regards,?|thanks,?|thank\s+you,?|cheers,?|best,?|sincerely,?|referred\s+by"
     r"|registered\s+(?:under|to)(?:\s+the\s+name)?|under\s+the\s+name|(?:account\s+)?holder\s*:?"
     r"|beneficiary\s*:?|recipient\s*:?|mr\.?|mrs\.?|ms\.?|miss|dr\.?"
@@ -55,7 +56,7 @@ CUE = (
     r"|my\s+(?:\w+\s+)?(?:brother|sister|wife|husband|friend|accountant|dad|mom|mum|father|mother"
     r"|son|daughter|colleague|partner|boss|agent|lawyer|cousin|uncle|aunt|girlfriend|boyfriend"
     r"|manager|advisor|adviser|neighbou?r|roommate|fianc[ée]e?|grandma|grandpa|buddy|mate"
-    r"|spouse|nephew|niece|coworker|co-worker|banker|broker|assistant)(?:'s)?(?:\s+name\s+is)?)"
+    r"|spouse|nephew|niece|coworker|co-worker|banker|broker|assistant)(?:'s)?(?:\s+name\s+is)?,?)"
 )
 WEAK_CUE = (
     r"(?i:from|with|add|contact|named|called|ask\s+for|speak\s+(?:to|with)|talk\s+to|and|name)"
@@ -107,12 +108,13 @@ _UKPC = r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}"
 _CAPC = r"[A-Z]\d[A-Z]\s?\d[A-Z]\d"
 _CITY = r"[A-Z][A-Za-z.'-]+(?:\s[A-Z][A-Za-z.'-]+){0,2}"
 EN_ADDRESS_RE = re.compile(
-    rf"(?:(?:Flat|Apt\.?|Apartment|Unit|Suite)\s*[\w-]+,?\s+)?\d{{1,5}}[A-Za-z]?,?\s+"
-    rf"(?:[A-Z][A-Za-z'-]*\s+){{1,3}}{_STREET}(?![A-Za-z])"
+    rf"(?:(?:(?:Flat|Apt\.?|Apartment|Unit|Suite)\s*[\w-]+,?\s+)?\d{{1,5}}[A-Za-z]?,?\s+"
+    rf"(?:[A-Z][A-Za-z'-]*\s+){{1,3}}{_STREET}(?![A-Za-z])|P\.?\s?O\.?\s+Box\s+\d{{1,6}})"
     rf"(?:,?\s*(?:Apt|Apartment|Unit|Suite|Flat|#)\.?\s*[A-Za-z0-9-]+)?"
     r"(?:\s+(?:N|S|E|W|NE|NW|SE|SW)\b)?"
     rf"(?:,\s*{_CITY}(?=,?\s*(?:[A-Z]{{2,3}}\b|\d{{4,5}}|{_UKPC}|{_CAPC}))(?:,?\s*[A-Z]{{2,3}}\b)?"
-    rf"(?:\s+\d{{4,5}}(?:-\d{{4}})?|\s+{_UKPC}|\s+{_CAPC})?)?"
+    rf"(?:\s+\d{{4,5}}(?:-\d{{4}})?|\s+{_UKPC}|\s+{_CAPC})?"
+    rf"|,\s*{_CITY}(?=\s*(?:$|[.!?\n;)])))?"
 )
 _ROMANCE = (
     r"\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.|boulevard|bd|place|allée|impasse|chemin"
