@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from decimal import Decimal
 
 import pytest
 
@@ -160,6 +161,13 @@ async def test_live_connect_trade_and_disconnect(make_settings, fx, caplog) -> N
         done = await press(rt, buttons(card)["✅ Approve"])
         assert "filled" in done.text
         assert len(fx.orders) == 1
+        fx.inject("GET", "/api/v3/ticker/24hr", "500")
+        assert "not answering" in (await say(rt, "/buy BTC 50 USDT")).text
+        fx.inject("GET", "/api/v3/ticker/24hr", "429")
+        assert "rate limiting" in (await say(rt, "/buy BTC 50 USDT")).text
+        fx.accounts[KEY].balances["USDT"] = Decimal(1)
+        poor = await say(rt, "/buy BTC 50 USDT")
+        assert "Not enough free balance" in (await press(rt, buttons(poor)["✅ Approve"])).text
         assert "erased" in (await say(rt, "/disconnect")).text
     finally:
         await rt.close()
