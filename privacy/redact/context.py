@@ -34,12 +34,14 @@ IS_IT_STRONG_RE = re.compile(
 )
 
 ACCOUNT_RE = re.compile(
-    r"(?i)(?=[uacmlsユア会])(?:(?<![A-Za-z])uid(?![A-Za-z])|user[ _-]?id|acct\.?\s*(?:#|no\.?)?"
+    r"(?i)(?=[uacmlsユア会口ロお])(?:(?<![A-Za-z])uid(?![A-Za-z])|user[ _-]?id"
+    r"|acct\.?\s*(?:#|no\.?)?"
     r"|my\s+(?!order|transaction|tx|chain|trade|ticket|case|request|withdrawal|deposit)"
     r"[A-Za-z.]{2,20}\s+id(?![A-Za-z])"
     r"|(?:account|customer|client|member|user)[ _-]?(?:id|no\.?|number|#)|sub-?account(?:[ _-]?id)?"
     r"|user[ _-]?name"
-    r"|(?<![A-Za-z])login(?![A-Za-z])|ユーザーID|ユーザー名|アカウントID|会員ID)"
+    r"|(?<![A-Za-z])login(?![A-Za-z])|ユーザーID|ユーザー名|アカウントID|会員ID|会員番号|口座番号"
+    r"|ログインID|ログイン名|お客様番号)"
     r"(?:\s+(?:on|at|for|in)\s+(?:the\s+)?[\w.]+(?:\s+\w+)?(?=\s+(?:is|was)\b|\s*[:=]))?"
     r"(?P<c>\s+(?:is|was|=|:)|\s*[:=#：]|\s*(?:は|が))?\s*"
     r"(?P<v>(?!is\b|was\b|the\b)[A-Za-z0-9][A-Za-z0-9._-]{2,39})(?![A-Za-z0-9._-])"
@@ -194,7 +196,7 @@ def _owned(text: str, start: int, end: int) -> bool:
 
 PHONE_CUE_RE = re.compile(
     r"(?i)(?:phone|mobile|cell|tel\.?|telephone|whats ?app|signal|viber|sms|call\s+me|text\s+me"
-    r"|reach\s+me|my\s+number|電話|携帯|番号)"
+    r"|reach\s+me|my\s+number|電話|携帯|連絡先)"
 )
 NUMBERISH_RE = re.compile(
     r"(?<![0-9A-Za-z.,])\+?\(?\d[\d ().\-\u2010\u2212]{6,22}\d(?![0-9A-Za-z]|[.,]\d)"
