@@ -50,7 +50,7 @@ def _strip_mention(text: str, username: str) -> str:
     index = text.lower().find(mention.lower())
     if index < 0 or text.startswith("/"):
         return text
-    return (text[:index] + text[index + len(mention) :]).strip()
+    return (text[:index].rstrip() + " " + text[index + len(mention) :].lstrip()).strip()
 
 
 def _for_other_bot(text: str, username: str) -> bool:
