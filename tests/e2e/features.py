@@ -92,6 +92,10 @@ async def on_button(_s: Services, req: Request, arg: str) -> Handled:
     return Reply(text=f"pressed {arg} by {req.user_id}", edit_origin=True, toast="pressed")
 
 
+async def on_boom(_s: Services, _r: Request, arg: str) -> Handled:
+    raise RuntimeError(f"button crashed {arg}")
+
+
 def register(registry: Registry) -> None:
     """Add the test commands."""
     for name, fn in [
@@ -100,3 +104,4 @@ def register(registry: Registry) -> None:
     ]:  # fmt: skip
         registry.command(Command(name, "test command", fn, hidden=True))
     registry.callback(CallbackRoute("t_btn", on_button))
+    registry.callback(CallbackRoute("t_boom", on_boom))

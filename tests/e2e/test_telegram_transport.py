@@ -116,6 +116,11 @@ async def test_crash_becomes_incident_reply_and_bot_keeps_serving(
     assert "my secret text" not in caplog.text
     assert "incident=" in caplog.text
     assert (await chat.say("/version")).text.startswith("qnabot")
+    before = tg.api.count(ALICE)
+    answer = await chat.press(reply, "t_boom:secret-arg")  # a crashing button
+    assert answer["text"] == "Sorry, that did not work. Please try again."
+    incident = await tg.api.wait_reply(ALICE, before)
+    assert "incident" in incident.text and "secret-arg" not in caplog.text
 
 
 async def test_delete_incoming_removes_the_users_message(tg: BotApiServer, bot) -> None:
