@@ -43,6 +43,14 @@ def _first_bad(mask: np.ndarray) -> int | None:
     return int(idx[0]) if idx.size else None
 
 
+def _floats(values: object, column: str) -> np.ndarray:
+    """Return a float64 copy, or raise BadValues when the column is not numeric."""
+    try:
+        return np.array(values, dtype=np.float64, copy=True)
+    except (TypeError, ValueError):
+        raise BadValues(column, 0) from None
+
+
 def _check_timestamps(ts: np.ndarray) -> None:
     if ts.size < 2:
         return
@@ -66,7 +74,7 @@ def to_ohlcv(frame: pd.DataFrame, *, min_rows: int = 1) -> Ohlcv:
         raise TooFewCandles(min_rows, len(frame))
     arrays: dict[str, np.ndarray] = {}
     for name in COLUMNS[1:]:
-        values = np.array(frame[name], dtype=np.float64, copy=True)
+        values = _floats(frame[name], name)
         row = _first_bad(~np.isfinite(values) | (values < 0))
         if row is not None:
             raise BadValues(name, row)
@@ -78,7 +86,7 @@ def to_ohlcv(frame: pd.DataFrame, *, min_rows: int = 1) -> Ohlcv:
     if raw_ts.dtype.kind == "M":
         ts = raw_ts.astype("datetime64[ms]").astype(np.int64)
     else:
-        ts_float = np.asarray(raw_ts, dtype=np.float64)
+        ts_float = _floats(raw_ts, "timestamp")
         row = _first_bad(~np.isfinite(ts_float))
         if row is not None:
             raise BadValues("timestamp", row)

@@ -170,7 +170,8 @@ async def show_chart(services: Services, symbol: str, timeframe: str) -> Reply:
     png = await _guarded(market, symbol, timeframe, market.chart(symbol, timeframe))
     name = f"{symbol.replace('/', '-')}_{timeframe}.png"
     caption = f"{symbol} {timeframe}: candles, EMA50/200, Bollinger, volume, RSI, MACD (UTC)"
-    return Reply(text=caption, image=Attachment(content=png, filename=name, caption=caption))
+    # The caption travels with the photo (Telegram) or after the saved path (terminal).
+    return Reply(image=Attachment(content=png, filename=name, caption=caption))
 
 
 async def show_backtest(services: Services, symbol: str, timeframe: str) -> Reply:

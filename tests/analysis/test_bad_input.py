@@ -49,6 +49,7 @@ CASES = [
     ("infinite high", lambda: _with(_good(), 10, "high", np.inf), BadValues),
     ("negative volume", lambda: _with(_good(), 3, "volume", -1.0), BadValues),
     ("high below low", lambda: _with(_good(), 7, "high", 1.0), BadValues),
+    ("text price", lambda: _good().astype({"close": object}).assign(close="n/a"), BadValues),
     ("unsorted", lambda: _good().iloc[::-1].reset_index(drop=True), UnsortedCandles),
     (
         "duplicate",
