@@ -32,11 +32,11 @@ from bot.storage import make_engine, migrate
 from privacy.crypto import SecretBox
 from tests.fakes.binance_server import FakeBinance
 from trading.ccxt_adapter import CcxtExchange
-from trading.errors import TradingError
+from trading.errors import ExchangeUnavailable, TradingError
 from trading.models import OrderState
 from trading.paper import PaperConfig
 from trading.ports import Side
-from trading.service import TradeAsk, TradingConfig, TradingService, client_order_id
+from trading.service import ProposalView, TradeAsk, TradingConfig, TradingService, client_order_id
 from trading.venues import Venues
 
 LATENCY_RUNS = 200
@@ -101,9 +101,19 @@ async def measure_latency(fx: FakeBinance, db_url: str, rate_limit: bool) -> dic
     }
 
 
+async def propose_retrying(svc: TradingService) -> ProposalView:
+    """Propose (harmless to repeat: nothing is sent) until the loaded machine answers in time."""
+    for _ in range(20):
+        try:
+            return await svc.propose(1, 1, ASK)
+        except ExchangeUnavailable:
+            await asyncio.sleep(0.05)
+    raise RuntimeError("the local exchange did not answer 20 proposals in a row")
+
+
 async def one_trial(fx: FakeBinance, a: TradingService, b: TradingService, rng) -> str:
     fault = rng.choice(FAULTS)
-    card = await a.propose(1, 1, ASK)
+    card = await propose_retrying(a)
     if fault == "lookup500":
         fx.inject("POST", "/api/v3/order", "drop")
         fx.inject("GET", "/api/v3/order", "500", times=rng.randint(1, 6))
@@ -135,9 +145,9 @@ def audit(fx: FakeBinance, svc: TradingService, ids: list[str]) -> tuple[int, in
 
 async def fault_run(fx: FakeBinance, db_url: str) -> dict[str, object]:
     rng = random.Random(5)
-    config = {"order_timeout_s": 0.3, "reconcile_checks": 5, "reconcile_delay_s": 0.05}
-    a = make_service(fx.url, db_url, rate_limit=False, timeout_s=0.1, **config)
-    b = make_service(fx.url, db_url, rate_limit=False, timeout_s=0.1, **config)
+    config = {"order_timeout_s": 0.5, "reconcile_checks": 6, "reconcile_delay_s": 0.05}
+    a = make_service(fx.url, db_url, rate_limit=False, timeout_s=0.2, **config)
+    b = make_service(fx.url, db_url, rate_limit=False, timeout_s=0.2, **config)
     await a.connect(1, KEY, SECRET)
     counts: dict[str, int] = {}
     ids: list[str] = []
@@ -179,7 +189,7 @@ async def main() -> None:
             return
         db_url = f"sqlite:///{tmp}/faults.db"
         migrate(make_engine(db_url))
-        async with FakeBinance(hang_s=0.2) as fx:
+        async with FakeBinance(hang_s=0.4) as fx:
             fx.add_account(KEY, SECRET, USDT="10000000")
             faults = await fault_run(fx, db_url)
         print_table("Fault run: two workers per approval, random faults", [faults])
