@@ -64,8 +64,10 @@ OWN_CUE_RE = re.compile(
     r"|\bshort\b|残高|保有|資産|評価額|ポートフォリオ)"
 )
 HYPO_RE = re.compile(
-    r"(?i)\b(?:if|for|per|how many|how much|would|buy|sell|at|@|above|below|to)\s*$"
+    r"(?i)(?:\b(?:if|for|per|how many|how much|would|buy|sell|at|above|below|to|from|since|entry"
+    r"|entered|lost|lose|made|earned|paid|spent|fees?|profit|loss|gained|won|risk|risking)|@)\s*$"
 )
+QUESTION_RE = re.compile(r"(?i)\b(?:can|could|should|would|may)\s+i\b|\bif\b|\bwhat\s+if\b")
 JA_OWN_AFTER_RE = re.compile(r"^\s*(?:ある|あります|持って|保有|入って|分|の(?:ポジ|残高))")
 CLAUSE_RE = re.compile(r"[.?!。？！\n]")
 
@@ -189,8 +191,10 @@ def _owned(text: str, start: int, end: int) -> bool:
     clause = CLAUSE_RE.split(before)[-1]
     if HYPO_RE.search(clause):
         return False
-    if OWN_CUE_RE.search(clause):
-        return True
+    cues = list(OWN_CUE_RE.finditer(clause))
+    if cues:
+        # "can I short 5 BTC" asks; "… if ETH is worth it I'm long 26 ETH" states
+        return not QUESTION_RE.search(clause[max(0, cues[-1].start() - 12) :])
     return JA_OWN_AFTER_RE.match(text[end : end + 8]) is not None
 
 

@@ -53,6 +53,10 @@ KEPT = [
     "order 1234567890123 on Bitget shows filled",
     "ETHの4時間足は？日足でRSIが70まで上がってる",
     "upgraded to v2.6.4, chart colour #26a69a, /price BTC",
+    "Can I short 5 BTC with 10x?",
+    "I have been trading since 2017 and lost $5,000",
+    "I'm long BTC from $62,000, where is support?",
+    "my order ID 1234567 is stuck; chain ID 42161 bridge fails",
 ]
 
 
