@@ -7,6 +7,8 @@ import asyncio
 import socket
 from contextlib import AbstractAsyncContextManager
 
+from aiohttp import ClientSession
+
 from bot.app import Overrides
 from bot.telegram import BotApp, Launch, Webhook, build_application, serving
 from tests.e2e import features
@@ -50,6 +52,12 @@ async def test_two_webhook_workers_share_postgresql_and_place_one_order(
         assert (await Chat(api, BOB, BOB).say("/orders")).text.count("#") == 0
         assert set(api.webhook_statuses) == {200}
         assert api.calls_of("getUpdates") == []
+        forged = {"update_id": 999, "message": {"message_id": 1, "date": 1, "text": "/buy BTC 1",
+                  "chat": {"id": BOB, "type": "private"}, "from": {"id": BOB, "is_bot": False,
+                  "first_name": "B"}}}  # fmt: skip
+        # an update without Telegram's secret header is refused
+        async with ClientSession() as session, session.post(api.balance_to[0], json=forged) as r:
+            assert r.status == 403
 
 
 async def _press_twice_at_once(api, card, prefix: str) -> None:
