@@ -133,7 +133,7 @@ class Settings(BaseSettings):
         730, ge=0, description="Days audit records are kept (0 = forever)."
     )
     admin_web_host: str = Field("127.0.0.1", description="Admin web console listen address.")
-    admin_web_port: int = Field(8780, ge=1, le=65535, description="Admin web console port.")
+    admin_web_port: int = Field(8780, ge=0, le=65535, description="Admin console port (0 = any).")
     admin_web_token: SecretStr | None = Field(
         None, description="Admin web console login token; unset = a fresh one printed at start."
     )
