@@ -22,7 +22,8 @@ def _word_list(name: str) -> frozenset[str]:
 FIRST_NAMES = _word_list("first_names.txt")
 NOT_NAMES = _word_list("not_names.txt")
 PUBLIC_NAMES_RE = re.compile(
-    r"Vitalik(?: Buterin)?|Satoshi Nakamoto|Changpeng Zhao|Michael Saylor|Saylor|Elon Musk"
+    r"Vitalik(?: Buterin)?|Satoshi Nakamoto|(?:Satoshi|Elon|CZ|SBF|Gensler|Trump)(?!\s+[A-Z])"
+    r"|Changpeng Zhao|Michael Saylor|Saylor|Elon Musk"
     r"|Sam Bankman-Fried|Do Kwon|Jerome Powell|Powell|Cathie Wood|Arthur Hayes|Brian Armstrong"
     r"|Justin Sun|Anatoly Yakovenko|Charles Hoskinson|Gary Gensler|Larry Fink|Janet Yellen"
     r"|Christine Lagarde|Jack Dorsey|Gavin Wood|Hal Finney|Nick Szabo|Adam Back|Roger Ver"
@@ -77,6 +78,10 @@ LOWER_CUED_RE = re.compile(
 START_NAME_RE = re.compile(
     rf"^(?:(?i:hi|hello|hey|dear)[,!]?\s+)?(?P<n>{NAME})(?=\s+here\b|,\s*(?i:tel|phone|email|uid|here"
     r"|call|mobile|from))"
+)
+NAME_VERB_RE = re.compile(
+    r"(?<![\w@#/.-])(?P<n>[A-Z][a-z]{1,15})\s+(?:told|said|says|asked|recommended|sent|lost|wants"
+    r"|thinks|suggested|referred|helped|gave|owes|called|texted|emailed)\b"
 )
 GAZETTEER_RE = re.compile(rf"(?<![\w@#/.-])(?P<n>{FULL_NAME})(?![\w@])")
 JA_SURNAMES = (
@@ -161,6 +166,9 @@ def people(text: str) -> list[Candidate]:
                 out.append(Candidate(*span, L.PERSON, 30))
     out += [Candidate(*m.span("n"), L.PERSON, 30) for m in SIGNATURE_RE.finditer(text)]
     out += _lowercase_people(text)
+    for m in NAME_VERB_RE.finditer(text):
+        if m.group("n") in FIRST_NAMES and m.group("n") not in NOT_NAMES:
+            out.append(Candidate(*m.span("n"), L.PERSON, 29))
     for m in GAZETTEER_RE.finditer(text):
         first = m.group("n").split()[0]
         if first in FIRST_NAMES and first not in NOT_NAMES:
