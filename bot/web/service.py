@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, func, insert, text
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, select
 
 from bot.services import Clock
+from bot.storage import KeyValue, get_value
 from bot.web.views import (
     AuditEntryView,
     AuditStatus,
@@ -35,6 +37,7 @@ from privacy.review import RedactionFlag, append_case, regression_case
 log = logging.getLogger(__name__)
 
 INCIDENT_LOGGER = "bot.incidents"
+INCIDENTS_KEY = "admin.incidents_total"
 
 
 class UnknownRecord(LookupError):
@@ -42,14 +45,34 @@ class UnknownRecord(LookupError):
 
 
 class ErrorCounter(logging.Handler):
-    """Counts incidents (the transport's unexpected errors) since start."""
+    """Counts incidents (the transport's unexpected errors) in the database, so the web
+    console (another process) and every worker see one total."""
 
-    def __init__(self) -> None:
+    def __init__(self, engine: Engine) -> None:
         super().__init__(level=logging.ERROR)
-        self.count = 0
+        self._engine = engine
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
+        bump = text(
+            "UPDATE kv_store SET value = CAST(CAST(value AS INTEGER) + 1 AS VARCHAR(20)), "
+            "updated_at = :now WHERE key = :key"
+        )
+        now = datetime.now(UTC)
+        first = insert(KeyValue).values(key=INCIDENTS_KEY, value="1", updated_at=now)
+        try:
+            with self._engine.begin() as conn:
+                if conn.execute(bump, {"now": now, "key": INCIDENTS_KEY}).rowcount == 0:
+                    conn.execute(first)
+        except IntegrityError:  # another worker inserted the first one meanwhile
+            with self._engine.begin() as conn:
+                conn.execute(bump, {"now": now, "key": INCIDENTS_KEY})
+        except SQLAlchemyError:
+            self.handleError(record)  # counting must never break the incident path
+
+    @property
+    def count(self) -> int:
+        """Return the number of incidents recorded so far."""
+        return int(get_value(self._engine, INCIDENTS_KEY) or 0)
 
 
 def _record_view(record: FinetuneRecord) -> RecordView:
@@ -115,7 +138,7 @@ class AdminService:
         self._clock = clock
         self._regressions = regressions_file
         self._trade_counter = trade_counter
-        self.errors = ErrorCounter()
+        self.errors = ErrorCounter(engine)
         logging.getLogger(INCIDENT_LOGGER).addHandler(self.errors)
 
     def close(self) -> None:

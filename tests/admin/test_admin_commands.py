@@ -108,3 +108,18 @@ async def test_export_sends_the_jsonl_document_and_records_it(runtime: Runtime) 
     latest = privacy.audit.records(limit=1)[0]
     assert (latest.action, latest.actor) == ("export", privacy.pseudonym(ADMIN))
     assert latest.detail == "finetune export: 7 records"
+
+
+async def test_incidents_are_counted_for_every_process(runtime: Runtime, make_settings) -> None:
+    from bot.incidents import incident_reply
+
+    for _ in range(2):
+        incident_reply(RuntimeError("boom"))
+    assert "errors: 2" in (await say(runtime, ADMIN, "/stats")).text
+    # a second process over the same database (the web console) sees the same total
+    other = await open_runtime(make_settings(admin_ids=[ADMIN]))
+    try:
+        assert other.services.admin is not None
+        assert other.services.admin.stats("test").errors == 2
+    finally:
+        await other.close()
