@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TextIO
 
@@ -19,35 +20,58 @@ if TYPE_CHECKING:
 OPERATOR_ACTOR = "operator"
 
 
-def redact_stream(inp: TextIO, out: TextIO, err: TextIO) -> tuple[int, int]:
-    """Redact `{"id","text"}` lines to `{"id","redacted_text","spans"}`; return (ok, bad)."""
+def redact_line(line: str) -> str | None:
+    """Return the output JSON line for one input line, or None when it is malformed."""
     from privacy import redact
 
+    try:
+        doc = json.loads(line)
+        text = doc["text"]
+        if not isinstance(text, str):
+            raise TypeError
+    except (ValueError, KeyError, TypeError):
+        return None
+    result = redact(text)
+    spans = [{"start": s.start, "end": s.end, "label": s.label.value} for s in result.spans]
+    record = {"id": doc.get("id"), "redacted_text": result.text, "spans": spans}
+    return json.dumps(record, ensure_ascii=False)
+
+
+def redact_stream(inp: TextIO, out: TextIO, err: TextIO, jobs: int = 1) -> tuple[int, int]:
+    """Redact `{"id","text"}` lines to `{"id","redacted_text","spans"}`; return (ok, bad).
+
+    Streams in order with constant memory; `jobs` > 1 spreads lines over worker processes.
+    """
+    lines = (line for line in inp if line.strip())
     ok = bad = 0
-    for number, line in enumerate(inp, 1):
-        if not line.strip():
-            continue
-        try:
-            doc = json.loads(line)
-            text = doc["text"]
-            if not isinstance(text, str):
-                raise TypeError
-        except (ValueError, KeyError, TypeError):
+    if jobs > 1:
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            ok, bad = _write(pool.imap(redact_line, lines, chunksize=256), out, err)
+    else:
+        ok, bad = _write(map(redact_line, lines), out, err)
+    return ok, bad
+
+
+def _write(results: Iterator[str | None], out: TextIO, err: TextIO) -> tuple[int, int]:
+    ok = bad = 0
+    for number, result in enumerate(results, 1):
+        if result is None:
             bad += 1
-            err.write(f'line {number}: expected a JSON object with a string "text"; skipped\n')
+            err.write(f'record {number}: expected a JSON object with a string "text"; skipped\n')
             continue
-        result = redact(text)
-        spans = [{"start": s.start, "end": s.end, "label": s.label.value} for s in result.spans]
-        record = {"id": doc.get("id"), "redacted_text": result.text, "spans": spans}
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.write(result + "\n")
         ok += 1
     return ok, bad
 
 
 @app.command("redact")
-def redact_cmd() -> None:
+def redact_cmd(
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="worker processes")] = 1,
+) -> None:
     """Redact JSONL from stdin ({"id","text"}) to stdout ({"id","redacted_text","spans"})."""
-    _, bad = redact_stream(sys.stdin, sys.stdout, sys.stderr)
+    _, bad = redact_stream(sys.stdin, sys.stdout, sys.stderr, jobs)
     sys.stdout.flush()
     if bad:
         raise typer.Exit(code=1)

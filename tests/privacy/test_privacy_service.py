@@ -129,7 +129,17 @@ def test_redact_stream_reports_bad_lines_and_keeps_going() -> None:
         "redacted_text": "mail <EMAIL>",
         "spans": [{"start": 5, "end": 18, "label": "EMAIL"}],
     }
-    assert "line 2" in err.getvalue() and "a.b@" not in err.getvalue()
+    assert "record 2" in err.getvalue() and "a.b@" not in err.getvalue()
+
+
+def test_redact_stream_in_parallel_keeps_order_and_output() -> None:
+    docs = [{"id": i, "text": f"msg {i}: mail u{i}.x@gmail.com, BTC 4h"} for i in range(700)]
+    text = "".join(json.dumps(d) + "\n" for d in docs)
+    one, many = io.StringIO(), io.StringIO()
+    assert redact_stream(io.StringIO(text), one, io.StringIO()) == (700, 0)
+    assert redact_stream(io.StringIO(text), many, io.StringIO(), jobs=2) == (700, 0)
+    assert many.getvalue() == one.getvalue()
+    assert "u699.x" not in many.getvalue() and '"id": 699' in many.getvalue()
 
 
 def test_admin_cli_exports_and_verifies(make_settings, monkeypatch: pytest.MonkeyPatch) -> None:
