@@ -101,35 +101,17 @@ class TradingService:
         exchange = await self._venue(user_id)
         rules = await exchange.market_rules(ask.symbol)
         ticker = await exchange.fetch_ticker(ask.symbol)
+        balances = await exchange.balances()
         now = self._clock()
         ref = ask.price or ask.trigger or ticker.last
-        amount = ask.amount
-        if amount is None and ask.quote_amount is not None:
-            amount = ask.quote_amount / ref
-        amount = _truncate(amount or Decimal(0), rules.amount_step)
-        notional = amount * ref
-        fee = (notional * FEE_RATE_ESTIMATE).quantize(Decimal("0.0001"))
-        ledger = self.ledger(user_id)
-        limits = self.store.limits_for(user_id, self.config.risk)
-        held = {p.symbol for p in ledger.positions}
+        amount = _size(ask, ref, rules.amount_step, balances, rules.base)
+        fee = (amount * ref * FEE_RATE_ESTIMATE).quantize(Decimal("0.0001"))
         risk.check(
-            limits,
-            risk.TradeFacts(
-                side=ask.side,
-                notional=notional,
-                has_stop=ask.stop_loss is not None,
-                opens_new_position=ask.side is Side.BUY and ask.symbol not in held,
-                open_positions=len(held),
-                realized_today=ledger.realized_since(start_of_day(now)),
-                recent_results=ledger.recent_results(),
-                min_notional=max(rules.min_notional, Decimal(0)),
-                now=now,
-            ),
+            self.store.limits_for(user_id, self.config.risk),
+            self._facts(user_id, ask, amount * ref, max(rules.min_notional, Decimal(0)), now),
         )
-        warnings = risk.emotion_warnings(
-            ask.mood, self.store.plan_for(user_id, rules.base), ask.side, ref
-        )
-        equity = await self._equity(exchange)
+        plan = self.store.plan_for(user_id, rules.base)
+        warnings = risk.emotion_warnings(ask.mood, plan, ask.side, ref)
         row = TradeProposal(
             id=secrets.token_hex(8),
             kind="order",
@@ -147,7 +129,7 @@ class TradingService:
             take_profit=ask.take_profit,
             fee_estimate=fee,
             risk_quote=risk.risk_in_quote(ask.side, amount, ref, ask.stop_loss, fee),
-            equity=equity,
+            equity=await self._equity(exchange, balances),
             flags=",".join(warnings),
             status=ProposalStatus.PENDING,
             created_at=now,
@@ -156,6 +138,23 @@ class TradingService:
         self.store.add(row)
         log.info("proposal created id=%s kind=order warnings=%d", row.id, len(warnings))
         return view_of(row, await self._rate(ask.symbol))
+
+    def _facts(
+        self, user_id: int, ask: TradeAsk, notional: Decimal, min_notional: Decimal, now: datetime
+    ) -> risk.TradeFacts:
+        ledger = self.ledger(user_id)
+        held = {p.symbol for p in ledger.positions}
+        return risk.TradeFacts(
+            side=ask.side,
+            notional=notional,
+            has_stop=ask.stop_loss is not None,
+            opens_new_position=ask.side is Side.BUY and ask.symbol not in held,
+            open_positions=len(held),
+            realized_today=ledger.realized_since(start_of_day(now)),
+            recent_results=ledger.recent_results(),
+            min_notional=min_notional,
+            now=now,
+        )
 
     async def propose_panic(self, user_id: int, chat_id: int, *, flatten: bool) -> ProposalView:
         """Store a proposal to cancel every open order (and sell every position if flatten)."""
@@ -197,7 +196,8 @@ class TradingService:
             self.store.transition(row.id, user_id, ProposalStatus.EXPIRED, now)
             raise ProposalExpired("expired")
         if row.flags and not (confirm and row.status == ProposalStatus.CONFIRMING):
-            if not self.store.transition(row.id, user_id, ProposalStatus.CONFIRMING, now):
+            first = row.status == ProposalStatus.PENDING
+            if first and not self.store.transition(row.id, user_id, ProposalStatus.CONFIRMING, now):
                 raise AlreadyDecided(self.store.status_of(row.id))
             return Approval(view_of(row), needs_confirm=True)
         exchange = await self._venue(user_id)
@@ -424,9 +424,9 @@ class TradingService:
             fills.append(Fill(o.symbol, Side(o.side), o.filled, price, fee, o.updated_at))
         return build_ledger(fills)
 
-    async def _equity(self, exchange: Exchange) -> Decimal:
+    async def _equity(self, exchange: Exchange, balances: tuple[Balance, ...]) -> Decimal:
         total = Decimal(0)
-        for bal in await exchange.balances():
+        for bal in balances:
             if bal.asset in ("USDT", "USDC", "FDUSD"):
                 total += bal.total
                 continue
@@ -442,6 +442,24 @@ class TradingService:
 
 def _truncate(value: Decimal, step: Decimal) -> Decimal:
     return (value / step).to_integral_value(rounding=ROUND_DOWN) * step
+
+
+def _size(
+    ask: TradeAsk, ref: Decimal, step: Decimal, balances: tuple[Balance, ...], base: str
+) -> Decimal:
+    """Return the base amount truncated to the lot step.
+
+    A sell a fee's worth (≤ 1 %) above the free balance is trimmed to it: the exchange took
+    the buy fee in the base asset, so "sell what I bought" must fit what is left.
+    """
+    amount = ask.amount
+    if amount is None and ask.quote_amount is not None:
+        amount = ask.quote_amount / ref
+    amount = amount or Decimal(0)
+    free = next((b.free for b in balances if b.asset == base), Decimal(0))
+    if ask.side is Side.SELL and amount * Decimal("0.99") <= free < amount:
+        amount = free
+    return _truncate(amount, step)
 
 
 def ta_rating(market: MarketData, timeframe: str = "1h") -> Rating:

@@ -174,3 +174,17 @@ async def test_an_order_that_appears_after_the_checks_is_recovered_later(harness
     assert await svc.reconcile() == 1
     assert svc.orders(7)[0].status == OrderState.FILLED
     assert harness.fx.count("POST", "/api/v3/order") == 1
+
+
+async def test_selling_what_was_bought_fits_after_the_base_asset_fee(harness) -> None:
+    svc = await live(harness)
+    (bought,) = await place(svc, TradeAsk(Side.BUY, "ETH/USDT", amount=Decimal("0.05")))
+    assert bought.status == OrderState.FILLED
+    free = {b.asset: b.free for b in await svc.balances(7)}["ETH"]
+    assert free == Decimal("0.04995")  # Binance kept 0.1 % of the ETH as the fee
+    card = await svc.propose(7, 7, TradeAsk(Side.SELL, "ETH/USDT", amount=Decimal("0.05")))
+    assert card.amount == Decimal("0.0499")  # the free balance, truncated to the lot step
+    (sold,) = (await svc.approve(card.id, 7)).orders
+    assert sold.status == OrderState.FILLED
+    too_much = await svc.propose(7, 7, TradeAsk(Side.SELL, "BTC/USDT", amount=Decimal("1")))
+    assert too_much.amount == Decimal("1")  # not silently shrunk: the exchange refuses it

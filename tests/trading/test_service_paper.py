@@ -285,3 +285,13 @@ async def test_forget_erases_every_trading_row(harness) -> None:
     assert deleted >= 4  # proposal, order, paper order, wallet rows
     assert set(svc.store.count_user_rows(7).values()) == {0}
     assert svc.store.count_user_rows(8)["trade_proposals"] == 1
+
+
+async def test_pressing_approve_again_while_confirming_asks_again(harness) -> None:
+    svc = harness.service()
+    card = await svc.propose(
+        7, 7, TradeAsk(Side.BUY, "BTC/USDT", quote_amount=Decimal("50"), mood="fomo")
+    )
+    assert (await svc.approve(card.id, 7)).needs_confirm
+    assert (await svc.approve(card.id, 7)).needs_confirm
+    assert len((await svc.approve(card.id, 7, confirm=True)).orders) == 1
