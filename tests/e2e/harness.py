@@ -40,13 +40,13 @@ class Chat:
     user_id: int
     chat_id: int
 
-    async def say(self, text: str, *, expect: int = 1, timeout: float = 10.0) -> SentMessage:
+    async def say(self, text: str, *, expect: int = 1, timeout: float = 20.0) -> SentMessage:
         """Send `text`; wait for `expect` new bot messages; return the last of them."""
         before = self.api.count(self.chat_id)
         await self.api.send_text(self.user_id, text, chat_id=self.chat_id)
         return await self.api.wait_reply(self.chat_id, before + expect - 1, timeout)
 
-    async def say_all(self, text: str, expect: int, timeout: float = 10.0) -> list[SentMessage]:
+    async def say_all(self, text: str, expect: int, timeout: float = 20.0) -> list[SentMessage]:
         before = self.api.count(self.chat_id)
         await self.say(text, expect=expect, timeout=timeout)
         return self.api.chats[self.chat_id][before:]

@@ -66,5 +66,5 @@ async def _press_twice_at_once(api, card, prefix: str) -> None:
     ids = [await api.click(ALICE, card, data), await api.click(ALICE, card, data)]
     answers = await asyncio.gather(*(api.wait_answer(q) for q in ids))
     assert all(isinstance(a, dict) for a in answers)
-    await api.wait_for(lambda: card.edits > edits, 10, "card edited")
+    await api.wait_for(lambda: card.edits > edits, 20, "card edited")
     await asyncio.sleep(0.3)  # let the slower worker finish too

@@ -179,7 +179,7 @@ class FakeBotApi:
         return query_id
 
     async def wait_for(
-        self, predicate: Callable[[], Any], timeout: float = 10.0, what: str = "condition"
+        self, predicate: Callable[[], Any], timeout: float = 20.0, what: str = "condition"
     ) -> Any:
         """Wait until predicate() is truthy (re-checked after every bot call); return it."""
         cond = self._cond()
