@@ -195,7 +195,7 @@ class FakeBotApi:
                     continue
             return result
 
-    async def wait_reply(self, chat_id: int, after: int = 0, timeout: float = 10.0) -> SentMessage:
+    async def wait_reply(self, chat_id: int, after: int = 0, timeout: float = 20.0) -> SentMessage:
         """Wait for a message in chat with index ≥ after (see `count`); return it."""
         return await self.wait_for(
             lambda: self.chats[chat_id][after] if len(self.chats[chat_id]) > after else None,
@@ -203,7 +203,7 @@ class FakeBotApi:
             f"message #{after} in chat {chat_id}",
         )
 
-    async def wait_answer(self, query_id: str, timeout: float = 10.0) -> dict[str, Any]:
+    async def wait_answer(self, query_id: str, timeout: float = 20.0) -> dict[str, Any]:
         """Wait until the bot answered callback query `query_id`; return the answer."""
         return await self.wait_for(
             lambda: self.callback_answers.get(query_id), timeout, f"answer to {query_id}"
