@@ -87,7 +87,9 @@ def _files_containing(root: Path, needles: list[str]) -> list[str]:
 def _rows_containing(engine: Engine, needles: list[str]) -> list[str]:
     hits = []
     with engine.connect() as conn:
-        for table in inspect(conn).get_table_names():
+        tables = inspect(conn).get_table_names()
+        assert {"privacy_finetune", "privacy_audit", "kv_store"} <= set(tables)  # searched all
+        for table in tables:
             for row in conn.execute(text(f'SELECT * FROM "{table}"')):
                 blob = " ".join(str(v) for v in row)
                 hits += [f"{table}: {n[:6]}…" for n in needles if n in blob]
