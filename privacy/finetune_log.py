@@ -97,7 +97,7 @@ class FinetuneLog:
         if flt.until is not None:
             query = query.where(FinetuneRow.created_at < flt.until)
         if flt.label is not None:
-            query = query.where(col(FinetuneRow.labels).contains(f",{flt.label},"))
+            query = query.where(col(FinetuneRow.labels).contains(f",{flt.label},", autoescape=True))
         if flt.pseudonym is not None:
             query = query.where(FinetuneRow.pseudonym == flt.pseudonym)
         return query

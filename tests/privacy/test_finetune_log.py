@@ -41,6 +41,7 @@ def test_records_filter_by_label_pseudonym_and_dates(engine: Engine) -> None:
     dated = store.records(FinetuneFilter(since=start, until=start + timedelta(days=2)))
     assert [r.pseudonym for r in dated] == ["u_b"]
     assert store.counts_by_label() == {"EMAIL": 2, "PHONE": 1}
+    assert store.records(FinetuneFilter(label="%")) == []  # a filter is a value, not a pattern
 
 
 def test_record_holds_redacted_chat_messages(engine: Engine) -> None:
