@@ -12,15 +12,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mnemonic import Mnemonic
 
-from bot.app import build_services, open_runtime
-from bot.conversation import Handled, Reply, Request
+from bot.app import Overrides, Runtime, build_services, open_runtime
+from bot.conversation import Reply, Request, Streamed
 from bot.services import Services
 from bot.settings import Settings, load_settings
 from bot.web.server import create_app
 from privacy import redact
+from privacy.redact.checksums import luhn_valid
 from tests.admin.harness import serving
-from tests.privacy.test_canary import _canaries, _needles
+from tests.fakes.scripted_model import ScriptedModel
 
 ADMIN = 900001
 USER = 424242
@@ -40,9 +42,38 @@ def redactor_miss() -> str:
 LEAK = redactor_miss()
 
 
-async def parrot(_services: Services, _req: Request, text: str) -> Handled:
-    """A scripted model that repeats the user's message (the worst case for leaks)."""
-    return Reply(text=f"You said: {text}")
+def _card() -> str:
+    while True:
+        number = "5" + "".join(secrets.choice("0123456789") for _ in range(15))
+        if luhn_valid(number):
+            return "-".join(number[i : i + 4] for i in range(0, 16, 4))
+
+
+def make_canaries() -> dict[str, str]:
+    """Fresh secrets of every kind the redactor must remove (random per run)."""
+    return {
+        "seed": Mnemonic("english").to_mnemonic(secrets.token_bytes(16)),
+        "key": secrets.token_hex(32),
+        "card": _card(),
+        "wallet": "0x" + secrets.token_hex(20),
+        "phone": f"+44 7700 {secrets.randbelow(900000) + 100000}",
+        "email": f"canary.{secrets.token_hex(4)}@gmail.com",
+    }
+
+
+def needles(c: dict[str, str]) -> list[str]:
+    """The canaries and distinctive fragments of them (a partial leak counts too)."""
+    words = c["seed"].split()
+    return [
+        *c.values(),
+        " ".join(words[4:8]),
+        c["key"][10:42],
+        c["card"].replace("-", ""),
+        c["card"][-9:],
+        c["wallet"][12:36],
+        c["phone"][-6:],
+        c["email"].split("@")[0],
+    ]
 
 
 def session_lines(c: dict[str, str]) -> list[str]:
@@ -57,19 +88,40 @@ def session_lines(c: dict[str, str]) -> list[str]:
     ]
 
 
+def leaky_model(lines: list[str]) -> ScriptedModel:
+    """A scripted model that repeats every secret it was told (the worst case for leaks)."""
+    model = ScriptedModel(default="Noted.")
+    model.enqueue(*(f"You said: {line}" for line in lines))
+    return model
+
+
+async def talk(rt: Runtime, req: Request) -> list[Reply]:
+    """Handle one request like a transport does: streamed answers are read to the end."""
+    replies = []
+    for response in await rt.conversation.handle(req):
+        if isinstance(response, Streamed):
+            async for _ in response.tokens:
+                pass
+            replies.append(await response.final())
+        else:
+            replies.append(response)
+    return replies
+
+
 async def seed(settings: Settings, canaries: dict[str, str]) -> None:
     """Play the scripted session: USER opts in and talks; OTHER opts out again and talks."""
-    runtime = await open_runtime(settings)
-    runtime.registry.fallback = parrot
-    talk = runtime.conversation.handle
+    lines = session_lines(canaries)
+    runtime = await open_runtime(settings, overrides=Overrides(chat_model=leaky_model(lines)))
     try:
-        await talk(Request(user_id=USER, chat_id=USER, text="/privacy"))
-        await talk(Request(user_id=USER, chat_id=USER, callback_data="privacy:on"))
-        for line in session_lines(canaries):
-            await talk(Request(user_id=USER, chat_id=USER, text=line))
+        await talk(runtime, Request(user_id=USER, chat_id=USER, text="/privacy"))
+        await talk(runtime, Request(user_id=USER, chat_id=USER, callback_data="privacy:on"))
+        for line in lines:
+            await talk(runtime, Request(user_id=USER, chat_id=USER, text=line))
         for choice in ("on", "off"):  # OTHER changes their mind: known, but nothing kept
-            await talk(Request(user_id=OTHER, chat_id=OTHER, callback_data=f"privacy:{choice}"))
-        await talk(Request(user_id=OTHER, chat_id=OTHER, text=f"my card is {canaries['card']}"))
+            await talk(
+                runtime, Request(user_id=OTHER, chat_id=OTHER, callback_data=f"privacy:{choice}")
+            )
+        await talk(runtime, Request(user_id=OTHER, chat_id=OTHER, text=f"card {canaries['card']}"))
     finally:
         await runtime.close()
 
@@ -105,7 +157,7 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     """The console server over a database holding the scripted session (module-wide)."""
     data_dir = tmp_path_factory.mktemp("admin") / "data"
     settings = console_settings(data_dir)
-    canaries = _canaries()
+    canaries = make_canaries()
     in_own_loop(seed(settings, canaries))
     services = build_services(settings)
     assert services.admin is not None and services.privacy is not None
@@ -115,7 +167,7 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     try:
         with serving(app) as url:
             yield Console(
-                url, token, services, _needles(canaries), settings.resolved_regressions_file, kept
+                url, token, services, needles(canaries), settings.resolved_regressions_file, kept
             )
     finally:
         services.admin.close()

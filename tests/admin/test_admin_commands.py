@@ -8,18 +8,29 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.app import Runtime, open_runtime
+from bot.app import Overrides, Runtime, open_runtime
 from bot.conversation import ChatKind, Reply, Request
 from bot.settings import Settings
-from tests.admin.conftest import ADMIN, LEAK, OTHER, USER, parrot, session_lines
-from tests.privacy.test_canary import _canaries, _needles
+from tests.admin.conftest import (
+    ADMIN,
+    LEAK,
+    OTHER,
+    USER,
+    leaky_model,
+    make_canaries,
+    needles,
+    session_lines,
+    talk,
+)
+
+CANARIES = make_canaries()
 
 
 @pytest.fixture
 async def runtime(make_settings) -> AsyncIterator[Runtime]:
     settings: Settings = make_settings(admin_ids=[ADMIN])
-    rt = await open_runtime(settings)
-    rt.registry.fallback = parrot
+    model = leaky_model(session_lines(CANARIES))
+    rt = await open_runtime(settings, overrides=Overrides(chat_model=model))
     try:
         yield rt
     finally:
@@ -28,19 +39,15 @@ async def runtime(make_settings) -> AsyncIterator[Runtime]:
 
 async def say(rt: Runtime, user: int, text: str, kind: ChatKind = ChatKind.PRIVATE) -> Reply:
     chat = user if kind is ChatKind.PRIVATE else -100
-    (reply,) = await rt.conversation.handle(
-        Request(user_id=user, chat_id=chat, chat_kind=kind, text=text)
-    )
-    assert isinstance(reply, Reply)
+    (reply,) = await talk(rt, Request(user_id=user, chat_id=chat, chat_kind=kind, text=text))
     return reply
 
 
 async def seeded(rt: Runtime) -> list[str]:
-    canaries = _canaries()
-    await rt.conversation.handle(Request(user_id=USER, chat_id=USER, callback_data="privacy:on"))
-    for line in session_lines(canaries):
-        await say(rt, USER, line)
-    return _needles(canaries)
+    await talk(rt, Request(user_id=USER, chat_id=USER, callback_data="privacy:on"))
+    for line in session_lines(CANARIES):
+        await talk(rt, Request(user_id=USER, chat_id=USER, text=line))
+    return needles(CANARIES)
 
 
 @pytest.mark.parametrize("command", ["/audit", "/stats", "/export"])
