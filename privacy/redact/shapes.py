@@ -37,6 +37,8 @@ PEM_RE = re.compile(
 )
 HANDLE_RE = re.compile(r"(?<![A-Za-z0-9_@.])@[A-Za-z][A-Za-z0-9_]{3,31}(?![A-Za-z0-9_@])")
 HEX_RE = re.compile(_NB + r"(0x)?([0-9a-fA-F]{32,128})" + _NA)
+SEPARATORS_RE = re.compile(r"[-_/+=.]")
+PUBLIC_HASH_WORDS = re.compile(r"(?i)commit|sha-?(?:1|256|512)|checksum|md5|digest|\bgit\b|build")
 HEX_TOKEN_RE = re.compile(r"(?:0[xX])?[0-9a-fA-F]+")
 UUID_RE = re.compile(_NB + r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}" + _NA)
 BASE58_RE = re.compile(_NB + r"[1-9A-HJ-NP-Za-km-z]{25,120}" + _NA)
@@ -126,6 +128,8 @@ def hex_strings(text: str) -> list[Candidate]:
         if m.group(1) and len(body) == 40:
             continue  # an EVM address: handled below
         ctx = _before(text, m.start())
+        if PUBLIC_HASH_WORDS.search(ctx[-25:]):
+            continue  # a commit id or file checksum, not a secret
         if len(body) == 64:
             tx = bool(TX_WORDS.search(ctx)) and not re.search(r"(?i)priv|秘密鍵", ctx)
             key = bool(KEY_WORDS.search(ctx))
@@ -225,6 +229,9 @@ def secret_tokens(text: str) -> list[Candidate]:
 
 
 def _looks_random(token: str) -> bool:
+    parts = SEPARATORS_RE.split(token)
+    if len(parts) > 1 and all(p.isalpha() or p.isdigit() or not p for p in parts):
+        return False  # a structured id (BTCUSDT-240628-C-70000, ORD-2024-0001), not a secret
     digits = sum(c.isdigit() for c in token)
     upper = sum(c.isupper() for c in token)
     lower = sum(c.islower() for c in token)
