@@ -72,7 +72,12 @@ WEAK_CUE = (
 )
 FULL_NAME = rf"(?:{_TOK})(?:\s+[A-Z]\.)?(?:\s+(?:{_PARTICLE}\s+){{0,2}}(?:{_TOK})){{1,2}}"
 # The leading lookaheads let the regex engine skip positions no cue can start at (speed).
-CUED_NAME_RE = re.compile(rf"(?<![\w])(?=[mnitscrbhdrMNITSCRBHD])(?:{CUE})\s+(?P<n>{NAME})")
+CUED_NAME_RE = re.compile(
+    rf"(?<![\w])(?=[mnitscrbhdaeofuMNITSCRBHDAEOFU])(?:{CUE})\s+(?P<n>{NAME})"
+)
+WEAK_CUED_FIRST_RE = re.compile(
+    rf"(?<![\w])(?=[fwacnstFWACNST])(?:{WEAK_CUE})\s+(?P<n>[A-Z][a-z]+)\b"
+)
 WEAK_CUED_NAME_RE = re.compile(rf"(?<![\w])(?=[fwacnstFWACNST])(?:{WEAK_CUE})\s+(?P<n>{FULL_NAME})")
 SIGNATURE_RE = re.compile(
     rf"(?:(?:^|\n)[ \t]*[~-]+|(?:^|(?<=\s))[—–]+)[ \t]*(?P<n>{NAME})[ \t]*(?=$|\n|,)"
@@ -174,7 +179,7 @@ def people(text: str) -> list[Candidate]:
                 out.append(Candidate(*span, L.PERSON, 30))
     out += [Candidate(*m.span("n"), L.PERSON, 30) for m in SIGNATURE_RE.finditer(text)]
     out += _lowercase_people(text)
-    for m in NAME_VERB_RE.finditer(text):
+    for m in (*NAME_VERB_RE.finditer(text), *WEAK_CUED_FIRST_RE.finditer(text)):
         if m.group("n") in FIRST_NAMES and m.group("n") not in NOT_NAMES:
             out.append(Candidate(*m.span("n"), L.PERSON, 29))
     for m in GAZETTEER_RE.finditer(text):

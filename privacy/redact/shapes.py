@@ -293,7 +293,7 @@ def _digit_label(digits: str, grouped: bool, ctx: str) -> Label | None:
 
 def national_ids(text: str) -> list[Candidate]:
     out = [Candidate(*m.span(), L.NATIONAL_ID, 72, True) for m in SSN_RE.finditer(text)]
-    out += [Candidate(*m.span(), L.NATIONAL_ID, 72) for m in NINO_RE.finditer(text)]
+    out += [Candidate(*m.span(), L.NATIONAL_ID, 72, True) for m in NINO_RE.finditer(text)]
     return out
 
 
