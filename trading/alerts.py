@@ -169,6 +169,7 @@ class AlertService:
         """Store a new alert; raise UnknownSymbol or AlertLimitReached."""
         if self.market is not None and rule.symbol not in await self.market.symbols():
             raise UnknownSymbol(rule.symbol)
+        start_ms = await self._newest_closed(rule)
         with Session(self.engine, expire_on_commit=False) as session:
             active = session.exec(
                 select(sa.func.count())
@@ -186,11 +187,26 @@ class AlertService:
                 timeframe=rule.timeframe,
                 status=AlertStatus.ACTIVE.value,
                 created_at=self.clock(),
+                checked_until_ms=start_ms,
             )
             session.add(row)
             session.commit()
             log.info("alert created id=%s kind=%s", row.id, row.kind)
             return row.to_alert()
+
+    async def _newest_closed(self, rule: AlertRule) -> int | None:
+        """Return the open time of the newest closed candle: the alert watches later ones.
+
+        Candle time is the market's (a replay runs in the past), so it is read from the
+        market rather than derived from the clock; None (use the clock) when it is down."""
+        if self.market is None:
+            return None
+        try:
+            candles = await self.market.fetch_candles(rule.symbol, rule.timeframe, 1)
+        except MarketDataError:
+            return None
+        frame = candles.frame
+        return int(frame["timestamp"].iloc[-1]) if len(frame) else None
 
     async def list_for(self, user_id: int) -> list[Alert]:
         """Return the user's alerts that have not been delivered yet, oldest first."""
@@ -245,7 +261,9 @@ class AlertService:
             for row in rows:
                 tf_ms = TIMEFRAME_MS[row.timeframe]
                 # only candles that closed after the alert was created, each evaluated once
-                after = max(_ms(row.created_at) - tf_ms, row.checked_until_ms or -1)
+                after = row.checked_until_ms
+                if after is None:
+                    after = _ms(row.created_at) - tf_ms
                 hit = first_hit(row.to_alert().rule, frame, after)
                 values: dict[str, Any] = {"checked_until_ms": newest}
                 if hit is not None:

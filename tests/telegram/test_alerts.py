@@ -186,3 +186,18 @@ def test_rule_text_is_plain() -> None:
 
 ALICE_ID = 101
 BOB_ID = 102
+
+
+async def test_alert_fires_on_the_bundled_replay_market(engine) -> None:
+    """The default market replays 2024 candles: alerts follow market time, not the clock."""
+    from trading.replay import ReplayConfig
+    from trading.replay import ReplayMarket as BundledReplay
+
+    clock = MovableClock(datetime(2026, 11, 25, 15, 0, 10, tzinfo=UTC))
+    market = BundledReplay(ReplayConfig(), clock)
+    service = AlertService(engine, market, clock)
+    rule = AlertRule("BTC/USDT", AlertKind.PRICE_ABOVE, Decimal(1), "5m")
+    await service.add(ALICE_ID, ALICE_ID, rule)
+    assert await service.check() == 0
+    clock.advance(minutes=6)
+    assert await service.check() == 1
