@@ -306,8 +306,24 @@ class TradingService:
             except TradingError:
                 continue
             canceled += done.status == OrderState.CANCELED
+        canceled += await self._cancel_foreign(exchange)
         sold = await self._flatten(row, exchange) if row.flatten else ()
         return Approval(view_of(row), sold, canceled=canceled)
+
+    async def _cancel_foreign(self, exchange: Exchange) -> int:
+        """Cancel open orders the user placed elsewhere (panic means every open order)."""
+        try:
+            others = await exchange.open_orders()
+        except TradingError:
+            return 0
+        canceled = 0
+        for ack in others:
+            try:
+                done = await exchange.cancel_order(ack.symbol, ack.client_order_id)
+            except TradingError:
+                continue
+            canceled += done is not None and done.status == OrderStatus.CANCELED
+        return canceled
 
     async def _flatten(self, row: TradeProposal, exchange: Exchange) -> tuple[OrderView, ...]:
         free = {b.asset: b.free for b in await exchange.balances()}

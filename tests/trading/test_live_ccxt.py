@@ -188,3 +188,30 @@ async def test_selling_what_was_bought_fits_after_the_base_asset_fee(harness) ->
     assert sold.status == OrderState.FILLED
     too_much = await svc.propose(7, 7, TradeAsk(Side.SELL, "BTC/USDT", amount=Decimal("1")))
     assert too_much.amount == Decimal("1")  # not silently shrunk: the exchange refuses it
+
+
+async def test_panic_cancels_the_bots_and_the_users_own_open_orders(harness) -> None:
+    from trading.ccxt_adapter import CcxtExchange
+    from trading.ports import OrderRequest, OrderType
+
+    svc = await live(harness)
+    await place(svc, limit_ask(Side.BUY, "ETH/USDT", "0.01", "2500"))
+    own = CcxtExchange("binance", api_key=KEY, secret=SECRET, api_url=harness.fx.url)
+    try:  # an order the user placed by hand on the exchange
+        await own.place_order(
+            OrderRequest(
+                "manual-1",
+                "SOL/USDT",
+                Side.BUY,
+                OrderType.LIMIT,
+                Decimal("1"),
+                price=Decimal("100"),
+            )
+        )
+    finally:
+        await own.close()
+    panic = await svc.propose_panic(7, 7, flatten=False)
+    result = await svc.approve(panic.id, 7)
+    assert result.canceled == 2
+    assert [o.status for o in harness.fx.orders] == ["CANCELED", "CANCELED"]
+    assert result.orders == ()  # no flatten: nothing sold
