@@ -207,3 +207,17 @@ async def test_allow_list(tg: BotApiServer, start_bot) -> None:
         assert (await Chat(tg.api, ALICE, ALICE).say("/version")).text.startswith("qnabot")
         assert "private" in (await Chat(tg.api, BOB, BOB).say("/version")).text
         assert (await Chat(tg.api, ADMIN, ADMIN).say("/version")).text.startswith("qnabot")
+
+
+async def test_real_chart_arrives_as_a_photo_from_command_and_button(tg: BotApiServer, bot) -> None:
+    chat = Chat(tg.api, ALICE, ALICE)
+    photo = await chat.say("/chart BTC 1h", timeout=60)
+    assert photo.photo is not None and photo.photo.startswith(b"\x89PNG\r\n\x1a\n")
+    assert len(photo.photo) > 10_000 and "BTC/USDT" in photo.text
+    report = await chat.say("/ta ETH 1h")
+    chart_button = report.button("Chart")
+    before = tg.api.count(ALICE)
+    answer = await chat.press(report, chart_button["callback_data"])
+    assert isinstance(answer, dict)
+    pressed = await tg.api.wait_reply(ALICE, before, timeout=60)
+    assert pressed.photo is not None and "ETH/USDT" in pressed.text
