@@ -228,6 +228,7 @@ def summarise(
         "bot_api_calls_per_s": round(sent / elapsed, 2),
         "duration_s": round(elapsed, 1),
         "incidents_logged": stderr.count("incident="),
+        "load_avg_1m_at_end": round(os.getloadavg()[0], 2),  # the machine may be shared
     }
 
 
@@ -247,7 +248,8 @@ def main() -> None:
     non_llm = result["non_llm"]
     print(
         f"\nrequests/s {result['requests_per_s']}  bot messages+edits+answers/s "
-        f"{result['bot_api_calls_per_s']}  incidents {result['incidents_logged']}"
+        f"{result['bot_api_calls_per_s']}  incidents {result['incidents_logged']}  "
+        f"load average {result['load_avg_1m_at_end']}"
     )
     print(
         f"non-LLM p95 {non_llm['p95_ms']} ms (n={non_llm['n']}) — target ≤ {TARGET_P95_MS} ms "  # type: ignore[index]
