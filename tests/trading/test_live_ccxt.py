@@ -12,7 +12,7 @@ from bot.storage import make_engine
 from tests.trading.conftest import KEY, SECRET, Harness, limit_ask, place
 from trading.errors import InsufficientFunds, LiveTradingError, RateLimited, UnknownSymbol
 from trading.models import ExchangeKey, OrderState
-from trading.ports import Side
+from trading.ports import OrderType, Side
 from trading.service import TradeAsk, client_order_id
 
 BUY_50 = TradeAsk(Side.BUY, "BTC/USDT", quote_amount=Decimal("50"))
@@ -215,3 +215,21 @@ async def test_panic_cancels_the_bots_and_the_users_own_open_orders(harness) -> 
     assert result.canceled == 2
     assert [o.status for o in harness.fx.orders] == ["CANCELED", "CANCELED"]
     assert result.orders == ()  # no flatten: nothing sold
+
+
+async def test_live_stop_loss_order_rests_then_triggers(harness) -> None:
+    svc = await live(harness)
+    await place(svc, TradeAsk(Side.BUY, "SOL/USDT", amount=Decimal("1")))
+    stop = TradeAsk(
+        Side.SELL,
+        "SOL/USDT",
+        amount=Decimal("0.999"),
+        order_type=OrderType.STOP,
+        trigger=Decimal("140"),
+    )
+    (order,) = await place(svc, stop)
+    sent = harness.fx.orders[-1]
+    assert (sent.type, sent.stop, order.status) == ("STOP_LOSS", Decimal("140"), OrderState.OPEN)
+    harness.fx.set_price("SOLUSDT", "139.5")
+    assert await svc.reconcile() == 1
+    assert svc.orders(7)[0].status == OrderState.FILLED
