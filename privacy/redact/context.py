@@ -199,8 +199,8 @@ def _owned(text: str, start: int, end: int) -> bool:
 
 
 PHONE_CUE_RE = re.compile(
-    r"(?i)(?:phone|mobile|cell|tel\.?|telephone|whats ?app|signal|viber|sms|call\s+me|text\s+me"
-    r"|reach\s+me|my\s+number|電話|携帯|連絡先)"
+    r"(?i)(?:(?<![A-Za-z])(?:phone|mobile|cell|tel|telephone|whats ?app|viber|sms|call\s+me"
+    r"|text\s+me|reach\s+me|my\s+number)(?![A-Za-z])|電話|携帯|連絡先)"
 )
 NUMBERISH_RE = re.compile(
     r"(?<![0-9A-Za-z.,])\+?\(?\d[\d ().\-\u2010\u2212]{6,22}\d(?![0-9A-Za-z]|[.,]\d)"

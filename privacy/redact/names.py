@@ -84,13 +84,13 @@ SIGNATURE_RE = re.compile(
 )
 LOWER_CUED_RE = re.compile(
     r"(?i:my\s+name\s+is|name\s*[:：]|i\s+am|i'm|this\s+is|referred\s+by|call\s+me"
-    r"|registered\s+(?:under|to)(?:\s+the\s+name)?|holder\s*:?|my\s+\w+\s+(?=[a-z]))\s+"
+    r"|registered\s+(?:under|to)(?:\s+the\s+name)?|holder\s*:?|my\s+\w+(?=\s+[a-z]))\s+"
     r"(?P<n>[a-z]{2,12}(?:\s+[a-z][a-z'-]{1,15})?)(?![\w])"
-    r"|^(?:(?i:hi|hello|hey)[,!]?\s+)?(?P<s>[a-z]{2,12}\s+[a-z][a-z'-]{1,15})(?=\s+here\b)"
+    r"|(?<![\w])(?P<s>[a-z]{2,12}\s+[a-z][a-z'-]{1,15})"
+    r"(?=\s+here\b|,\s*(?i:tel|phone|email|uid|call|mobile)\b)"
 )
 START_NAME_RE = re.compile(
-    rf"^(?:(?i:hi|hello|hey|dear)[,!]?\s+)?(?P<n>{NAME})(?=\s+here\b|,\s*(?i:tel|phone|email|uid|here"
-    r"|call|mobile|from))"
+    rf"(?<![\w])(?P<n>{NAME})(?=\s+here\b|,\s*(?i:tel|phone|email|uid|here|call|mobile|from)\b)"
 )
 NAME_VERB_RE = re.compile(
     r"(?<![\w@#/.-])(?P<n>[A-Z][a-z]{1,15})\s+(?:told|said|says|asked|recommended|sent|lost|wants"
