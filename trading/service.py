@@ -112,12 +112,11 @@ class TradingService:
         )
         plan = self.store.plan_for(user_id, rules.base)
         warnings = risk.emotion_warnings(ask.mood, plan, ask.side, ref)
-        row = TradeProposal(
-            id=secrets.token_hex(8),
-            kind="order",
-            user_id=user_id,
-            chat_id=chat_id,
-            mode=self.config.mode,
+        row = self._new_proposal(
+            "order",
+            user_id,
+            chat_id,
+            now,
             symbol=ask.symbol,
             side=ask.side,
             order_type=ask.order_type,
@@ -131,11 +130,7 @@ class TradingService:
             risk_quote=risk.risk_in_quote(ask.side, amount, ref, ask.stop_loss, fee),
             equity=await self._equity(exchange, balances),
             flags=",".join(warnings),
-            status=ProposalStatus.PENDING,
-            created_at=now,
-            expires_at=now + timedelta(seconds=self.config.proposal_ttl_s),
         )
-        self.store.add(row)
         log.info("proposal created id=%s kind=order warnings=%d", row.id, len(warnings))
         return view_of(row, await self._rate(ask.symbol))
 
@@ -158,20 +153,25 @@ class TradingService:
 
     async def propose_panic(self, user_id: int, chat_id: int, *, flatten: bool) -> ProposalView:
         """Store a proposal to cancel every open order (and sell every position if flatten)."""
-        now = self._clock()
+        row = self._new_proposal("panic", user_id, chat_id, self._clock(), flatten=flatten)
+        return view_of(row)
+
+    def _new_proposal(
+        self, kind: str, user_id: int, chat_id: int, now: datetime, **fields: object
+    ) -> TradeProposal:
         row = TradeProposal(
             id=secrets.token_hex(8),
-            kind="panic",
+            kind=kind,
             user_id=user_id,
             chat_id=chat_id,
             mode=self.config.mode,
-            flatten=flatten,
             status=ProposalStatus.PENDING,
             created_at=now,
             expires_at=now + timedelta(seconds=self.config.proposal_ttl_s),
+            **fields,
         )
         self.store.add(row)
-        return view_of(row)
+        return row
 
     async def reject(self, proposal_id: str, user_id: int) -> ProposalView:
         """Reject a pending proposal (only its owner)."""
