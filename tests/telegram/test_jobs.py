@@ -14,7 +14,10 @@ from trading.alerts import AlertKind, AlertRule
 
 async def test_jobs_alerts_and_retention(make_settings) -> None:
     clock = MovableClock()
-    settings = make_settings(retention_finetune_days=30, alert_check_interval_s=15)
+    # no candle cache: the test moves the injected clock, not the cache's monotonic time
+    settings = make_settings(
+        retention_finetune_days=30, alert_check_interval_s=15, market_candle_ttl_s=0
+    )
     runtime = await open_runtime(settings, clock=clock, overrides=Overrides(ReplayMarket(clock)))
     try:
         jobs = {job.name: job for job in periodic_jobs(runtime)}
