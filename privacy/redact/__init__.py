@@ -7,6 +7,7 @@ protected; placeholders already in the text are never touched, so redaction is i
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from privacy.redact import context, names, shapes
@@ -97,11 +98,12 @@ def _apply(text: str, spans: list[Span]) -> tuple[str, list[tuple[int, int, int]
 
 
 def _to_original(span: Span, segments: list[tuple[int, int, int]]) -> Span:
-    for red_start, orig_start, length in segments:
-        if red_start <= span.start and span.end <= red_start + length:
-            shift = orig_start - red_start
-            return Span(span.start + shift, span.end + shift, span.label)
-    raise AssertionError("a span crossed a placeholder")  # placeholders are protected
+    i = bisect.bisect_right([seg[0] for seg in segments], span.start) - 1
+    red_start, orig_start, length = segments[max(i, 0)]
+    if not (red_start <= span.start and span.end <= red_start + length):
+        raise AssertionError("a span crossed a placeholder")  # placeholders are protected
+    shift = orig_start - red_start
+    return Span(span.start + shift, span.end + shift, span.label)
 
 
 def redact(text: str) -> Redacted:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from privacy.redact.labels import Label
@@ -22,13 +23,23 @@ class Candidate:
 def resolve(cands: list[Candidate], protected: list[tuple[int, int]]) -> list[Candidate]:
     """Return non-overlapping candidates, preferring rank, then length, then position."""
     ordered = sorted(cands, key=lambda c: (-c.rank, -(c.end - c.start), c.start))
+    guarded = sorted(protected)
+    starts: list[int] = []  # chosen spans, kept sorted by start (they never overlap)
     chosen: list[Candidate] = []
     for cand in ordered:
         if cand.end <= cand.start:
             continue
-        if not cand.strong and any(s < cand.end and cand.start < e for s, e in protected):
+        if not cand.strong and _overlaps_any(guarded, cand.start, cand.end):
             continue
-        if any(c.start < cand.end and cand.start < c.end for c in chosen):
+        i = bisect.bisect_left(starts, cand.start)
+        if i < len(chosen) and chosen[i].start < cand.end:
             continue
-        chosen.append(cand)
-    return sorted(chosen, key=lambda c: c.start)
+        if i > 0 and chosen[i - 1].end > cand.start:
+            continue
+        starts.insert(i, cand.start)
+        chosen.insert(i, cand)
+    return chosen
+
+
+def _overlaps_any(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in spans)

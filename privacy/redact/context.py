@@ -122,6 +122,8 @@ def _checksummed_window(run: list[re.Match[str]]) -> tuple[int, int]:
     """Return the longest window of the run that is a valid BIP-39 mnemonic, else all of it
     (so "… <12 words> please keep it" removes exactly the phrase, and typos still go)."""
     words = [m.group().lower() for m in run]
+    if len(words) > 48:  # not a phrase someone typed: take it all, skip the window search
+        return 0, len(run) - 1
     for size in (24, 21, 18, 15, 12):
         for first in range(0, len(words) - size + 1):
             if cs.bip39_checksum_ok(words[first : first + size]):
