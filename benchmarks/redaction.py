@@ -96,6 +96,30 @@ def measure(name: str, loader: Callable[[], Callable[[str], str]], gold: list[di
     }
 
 
+ADVERSARIAL = {
+    "dotted digits": "1." * 2048,
+    "BIP-39 words": "abandon " * 512,
+    "Japanese honorifics": "佐藤さん" * 1000,
+    "capitalised pairs": "John Smith " * 372,
+    "spaced digits": "1 " * 2048,
+    "hex": "0x" + "a1" * 2047,
+}
+
+
+def worst_case() -> list[dict[str, object]]:
+    """Latency of the redactor on 4,096-character hostile messages (the message size limit)."""
+    from privacy import redact
+
+    rows: list[dict[str, object]] = []
+    for name, text in ADVERSARIAL.items():
+        start = time.process_time()
+        redact(text)
+        rows.append(
+            {"input (4,096 chars)": name, "cpu_ms": round(1000 * (time.process_time() - start), 1)}
+        )
+    return rows
+
+
 def score(preds: list[dict]) -> dict:
     """Run the kit's score.py on the predictions and return its JSON report."""
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as out:
@@ -138,10 +162,12 @@ def main() -> None:
         and ours["msg_s"] >= TARGETS["msg_s"]
     )
     print(f"\nqnabot redactor meets every target: {'yes' if met else 'NO'}")
+    hostile = worst_case()
+    print_table("Worst case: one hostile message at the size limit", hostile)
     write_json(
         "redaction",
         {"gold": GOLD.name, "messages": len(gold), "targets": TARGETS, "rows": table,
-         "meets_targets": met, "per_label": ours["_scores"]["per_label"]},
+         "meets_targets": met, "per_label": ours["_scores"]["per_label"], "worst_case": hostile},
     )  # fmt: skip
 
 
