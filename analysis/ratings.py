@@ -9,6 +9,7 @@ once lets the backtest replay the rating over history with the same code.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,6 +38,16 @@ class RatingSeries:
     ma: np.ndarray
     oscillators: np.ndarray
     summary: np.ndarray
+
+
+Known = Mapping[str, np.ndarray]
+
+
+def _known(known: Known | None, name: str, compute: Callable[[], np.ndarray]) -> np.ndarray:
+    """Return an indicator already computed (analysis.table column names) or compute it."""
+    if known is not None and name in known:
+        return known[name]
+    return compute()
 
 
 def _vote(buy: np.ndarray, sell: np.ndarray, *inputs: np.ndarray) -> np.ndarray:
@@ -84,11 +95,12 @@ def _ichimoku_vote(c: Ohlcv) -> np.ndarray:
     return _vote(buy, sell, span_a, span_b, conv, base)
 
 
-def ma_votes(c: Ohlcv) -> np.ndarray:
+def ma_votes(c: Ohlcv, known: Known | None = None) -> np.ndarray:
     """Return the 15 moving-average votes per bar (columns in MA_COMPONENTS order)."""
     cl = c.close
-    cols = [_ma_vote(cl, ind.sma(cl, n)) for n in (10, 20, 30, 50, 100, 200)]
-    cols += [_ma_vote(cl, ind.ema(cl, n)) for n in (10, 20, 30, 50, 100, 200)]
+    periods = (10, 20, 30, 50, 100, 200)
+    cols = [_ma_vote(cl, _known(known, f"sma_{n}", lambda n=n: ind.sma(cl, n))) for n in periods]
+    cols += [_ma_vote(cl, _known(known, f"ema_{n}", lambda n=n: ind.ema(cl, n))) for n in periods]
     cols.append(_ma_vote(cl, hull_ma(cl, 9)))
     cols.append(_ma_vote(cl, vwma(cl, c.volume, 20)))
     cols.append(_ichimoku_vote(c))
@@ -133,18 +145,39 @@ def ultimate_oscillator(c: Ohlcv) -> np.ndarray:
     return 100.0 * (4.0 * avgs[0] + 2.0 * avgs[1] + avgs[2]) / 7.0
 
 
-def osc_votes(c: Ohlcv, rsi: np.ndarray | None = None) -> np.ndarray:
+def _oscillator_inputs(c: Ohlcv, known: Known | None) -> dict[str, np.ndarray]:
+    """Return the reference-table indicators the oscillator votes use (reused when known)."""
+    if known is not None and all(name in known for name in _OSC_INPUTS):
+        return {name: known[name] for name in _OSC_INPUTS}
+    h, lo, cl = c.high, c.low, c.close
+    out = {"rsi_14": ind.rsi(cl, 14), "ema_50": ind.ema(cl, 50)}
+    out["stoch_k"], out["stoch_d"] = ind.stochastic(h, lo, cl)
+    out["adx_14"], out["plus_di_14"], out["minus_di_14"] = ind.directional(h, lo, cl)
+    out["macd"], out["macd_signal"], _ = ind.macd(cl)
+    r = out["rsi_14"]
+    out["stochrsi_k"], out["stochrsi_d"] = ind.stochastic(r, r, r)
+    out["willr_14"] = ind.williams_r(h, lo, cl)
+    return out
+
+
+_OSC_INPUTS = (
+    *("rsi_14", "ema_50", "stoch_k", "stoch_d", "adx_14", "plus_di_14", "minus_di_14"),
+    *("macd", "macd_signal", "stochrsi_k", "stochrsi_d", "willr_14"),
+)
+
+
+def osc_votes(c: Ohlcv, known: Known | None = None) -> np.ndarray:
     """Return the 11 oscillator votes per bar (columns in OSC_COMPONENTS order)."""
     cl = c.close
-    r = ind.rsi(cl, 14) if rsi is None else rsi
-    ema50 = ind.ema(cl, 50)
+    x = _oscillator_inputs(c, known)
+    r, ema50 = x["rsi_14"], x["ema_50"]
     up, down = cl > ema50, cl < ema50
-    k, d = ind.stochastic(c.high, c.low, cl)
-    adx, pdi, mdi = ind.directional(c.high, c.low, cl)
+    k, d = x["stoch_k"], x["stoch_d"]
+    adx, pdi, mdi = x["adx_14"], x["plus_di_14"], x["minus_di_14"]
     adx_up = (adx > 20) & (adx > _prev(adx))
     mom = cl - _prev(cl, 10)
-    macd, signal, _ = ind.macd(cl)
-    srk, srd = ind.stochastic(r, r, r)
+    macd, signal = x["macd"], x["macd_signal"]
+    srk, srd = x["stochrsi_k"], x["stochrsi_d"]
     ema13 = ind.ema(cl, 13)
     bull, bear = c.high - ema13, c.low - ema13
     uo = ultimate_oscillator(c)
@@ -157,7 +190,7 @@ def osc_votes(c: Ohlcv, rsi: np.ndarray | None = None) -> np.ndarray:
         _vote(mom > _prev(mom), mom < _prev(mom), mom, _prev(mom)),
         _vote(macd > signal, macd < signal, macd, signal),
         _cross_vote(srk, srd, down, up, ema50),
-        _level_vote(ind.williams_r(c.high, c.low, cl), -80, -20),
+        _level_vote(x["willr_14"], -80, -20),
         _vote(
             up & (bear < 0) & (bear > _prev(bear)),
             down & (bull > 0) & (bull < _prev(bull)),
@@ -178,9 +211,12 @@ def _nanmean_rows(votes: np.ndarray) -> np.ndarray:
     return out
 
 
-def rating_series(c: Ohlcv, rsi: np.ndarray | None = None) -> RatingSeries:
-    """Return the votes and MA / oscillator / summary ratings on every bar."""
-    mv, ov = ma_votes(c), osc_votes(c, rsi)
+def rating_series(c: Ohlcv, known: Known | None = None) -> RatingSeries:
+    """Return the votes and MA / oscillator / summary ratings on every bar.
+
+    `known`: indicators already computed for these candles (analysis.table names), reused.
+    """
+    mv, ov = ma_votes(c, known), osc_votes(c, known)
     ma, osc = _nanmean_rows(mv), _nanmean_rows(ov)
     summary = np.where(np.isnan(ma), osc, np.where(np.isnan(osc), ma, (ma + osc) / 2.0))
     return RatingSeries(ma_votes=mv, osc_votes=ov, ma=ma, oscillators=osc, summary=summary)

@@ -44,7 +44,7 @@ def analyse(frame: pd.DataFrame, *, symbol: str, timeframe: str) -> TaReport:
     """Return the TA report on the last candle of `frame` (which must hold closed candles)."""
     c = to_ohlcv(frame, min_rows=MIN_CANDLES)
     arrays = indicator_arrays(c)
-    series = rating_series(c, arrays["rsi_14"])
+    series = rating_series(c, arrays)
     return TaReport(
         symbol=symbol,
         timeframe=timeframe,

@@ -143,3 +143,10 @@ def test_rating_uses_only_the_candles_given(btc_1h: pd.DataFrame) -> None:
     c_long = to_ohlcv(btc_1h.head(1200))
     short, long = rt.rating_series(c_short), rt.rating_series(c_long)
     np.testing.assert_allclose(short.summary, long.summary[:800], equal_nan=True)
+
+
+def test_report_reuses_indicators_without_changing_the_rating(btc_1h: pd.DataFrame) -> None:
+    from analysis import analyse
+
+    frame = btc_1h.tail(500).reset_index(drop=True)
+    assert analyse(frame, symbol="BTC/USDT", timeframe="1h").rating == technical_rating(frame)
