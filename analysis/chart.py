@@ -1,7 +1,7 @@
 """Chart PNG: candles with EMA50/EMA200 and Bollinger bands, volume, RSI and MACD panels.
 
-Drawn with matplotlib directly (Agg): the same picture mplfinance makes, in about a third of
-the time (benchmarks/ta.py). Sized for a phone screen: portrait, large labels, price axis on
+Drawn with matplotlib directly (Agg): the picture mplfinance makes, in about a third of the
+time (benchmarks/ta.py). Sized for a phone screen: portrait, large labels, price axis on
 the right. Indicators are computed on every candle given, then the last `bars` are drawn,
 so the lines start with their warm-up done.
 """
