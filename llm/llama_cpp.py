@@ -44,6 +44,7 @@ class LlamaCppModel:
         self._llama: Llama | None = None
         self._load_lock = threading.Lock()
         self._run_lock = threading.Lock()
+        self.tokens_generated = 0  # total pieces produced (a counter for tests and metrics)
 
     @property
     def loaded(self) -> bool:
@@ -92,6 +93,7 @@ class LlamaCppModel:
                         break
                     piece = chunk["choices"][0]["delta"].get("content")
                     if piece:
+                        self.tokens_generated += 1
                         yield piece
             except (ValueError, RuntimeError) as exc:
                 raise _translate(exc, loading=False) from None
