@@ -72,9 +72,10 @@ async def cmd_export(services: Services, req: Request, _args: str) -> Handled:
     export = await asyncio.to_thread(admin.export, admin.actor_for(req.user_id))
     if export.records == 0:
         return Reply(text="Nothing to export: no fine-tuning records are kept yet.")
-    caption = f"{export.records} redacted records (JSONL). The export is in the audit trail."
+    plural = "" if export.records == 1 else "s"
+    caption = f"{export.records} redacted record{plural} (JSONL). The export is in the audit trail."
     document = Attachment(export.content, export.filename, caption)
-    return Reply(text=caption, document=document)
+    return Reply(document=document)  # one message: the file with its caption
 
 
 def register(registry: Registry) -> None:

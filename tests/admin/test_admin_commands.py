@@ -106,6 +106,7 @@ async def test_export_sends_the_jsonl_document_and_records_it(runtime: Runtime) 
     needles = await seeded(runtime)
     reply = await say(runtime, ADMIN, "/export")
     assert reply.document is not None and reply.document.filename.endswith(".jsonl")
+    assert reply.text == "" and reply.document.caption.startswith("7 redacted records")
     body = reply.document.content.decode()
     docs = [json.loads(line) for line in body.splitlines()]
     assert len(docs) == 7 and docs[0]["messages"][0]["content"].startswith("my seed is <SEED")
