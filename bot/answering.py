@@ -199,10 +199,14 @@ class ConversationMemory:
         return symbol, timeframe
 
     def remember(self, user_id: int, text: str) -> None:
-        """Store a turn: the redacted text and the symbol/timeframe it was about."""
+        """Store a turn: the redacted text and the symbol/timeframe it was about.
+
+        Commands keep only their symbol/timeframe (their arguments may be keys or amounts).
+        """
         symbol, timeframe = self.subject(user_id, text)
+        kept = "" if text.lstrip().startswith("/") else self.redact(text)[:300]
         turns = self._by_user.setdefault(user_id, deque(maxlen=self.turns))
-        turns.append(Turn(self.redact(text)[:300], symbol, timeframe))
+        turns.append(Turn(kept, symbol, timeframe))
 
     def recent(self, user_id: int) -> tuple[Turn, ...]:
         """Return the user's remembered turns, oldest first."""
@@ -323,6 +327,7 @@ class AnswerRun:
         earlier = [
             f"asked about {t.symbol} {t.timeframe or ''}".strip() if t.symbol else t.question
             for t in self.answerer.memory.recent(plan.user_id)[-2:]
+            if t.symbol or t.question
         ]
         messages = build_messages(
             plan.question,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.app import Overrides, open_runtime
 from bot.conversation import Request
 from llm import ModelUnavailable, read_context
+from llm.prompts import SYSTEM
 from tests.fakes.scripted_model import ScriptedModel
 from tests.llm.conftest import ask
 from tests.llm.replay_market import ReplayMarket
@@ -63,6 +64,14 @@ async def test_memory_is_redacted_and_forget_deletes_it(qa) -> None:
     assert memory.recent(11) == ()
 
 
+async def test_commands_keep_only_their_subject_in_memory(qa) -> None:
+    await ask(qa, "/ta ETH 4h")
+    await ask(qa, "/connect abcdefghijklmnop qrstuvwxyz012345")
+    turns = qa.services.answers.memory.recent(11)
+    assert [t.question for t in turns] == ["", ""]
+    assert turns[0].symbol == "ETH/USDT" and turns[0].timeframe == "4h"
+
+
 async def test_unknown_symbol_gets_a_specific_reply_without_the_model(qa, model) -> None:
     _, final = await ask(qa, "what is the price of FAKECOIN?")
     assert "FAKECOIN/USDT" in final and "don't know" in final
@@ -86,9 +95,8 @@ async def test_japanese_question_gets_japanese_framing(qa, model) -> None:
     model.enqueue("RSIは0から100の指標です。")
     _, final = await ask(qa, "RSIとは何ですか？")
     assert "出典:" in final
-    assert "日本語" in read_context(model.calls[0]).question or model.calls[0][0].content.count(
-        "日本語"
-    )
+    assert model.calls[0][0].content == SYSTEM["ja"]
+    assert "RSIは0から100の指標です。" in final
 
 
 async def test_model_unavailable_gives_clear_reply_and_bot_keeps_serving(qa, model) -> None:
