@@ -100,3 +100,13 @@ def test_qnabot_admin_web_binds_loopback_and_prints_a_login_token(tmp_path: Path
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_pages_of_records_keep_the_filters(console: Console) -> None:
+    with logged_in(console) as client:
+        first = client.get("/", params={"label": "EMAIL", "pseudonym": "u_&x"}).text
+        assert 'id="older"' not in first and 'id="newer"' not in first
+        second = client.get("/", params={"label": "EMAIL", "page": "2"}).text
+    newer = re.search(r'href="\?([^"]+)" id="newer"', second)
+    assert newer is not None
+    assert newer.group(1).replace("&amp;", "&").endswith("label=EMAIL&pseudonym=&page=1")
