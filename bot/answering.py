@@ -12,7 +12,7 @@ import asyncio
 import logging
 import re
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -31,8 +31,10 @@ from llm import (
     ModelUnavailable,
     build_messages,
     check,
+    informative_words,
     language_of,
 )
+from llm.grounding import has_latin_words
 
 if TYPE_CHECKING:
     from trading.ports import Candles, MarketData
@@ -366,9 +368,17 @@ def _trim(text: str) -> str:
     return " ".join(sentences[:MAX_SENTENCES]).strip()
 
 
-def _on_topic(answer: str, hits: Sequence[Hit]) -> bool:
+MIN_INFORMATIVE_WORDS = 3  # "A market order is an order." says nothing: show the note instead
+
+
+def _on_topic(answer: str, plan: Plan) -> bool:
+    hits = plan.hits
     if not hits:
         return True
+    if has_latin_words(answer) and (
+        informative_words(answer, plan.sources, plan.question) < MIN_INFORMATIVE_WORDS
+    ):
+        return False
     lower = answer.lower()
     entry = hits[0].entry
     names = [entry.title.split(" (")[0], *entry.keywords, *entry.ja_keywords]
@@ -383,7 +393,7 @@ def compose(plan: Plan, raw: str, error: LlmError | None) -> str:
     if plan.notice:
         lines.append(plan.notice)
     grounding = check(answer, plan.sources, MAJOR_TICKERS) if error is None else None
-    if grounding is not None and grounding.ok and _on_topic(answer, plan.hits):
+    if grounding is not None and grounding.ok and _on_topic(answer, plan):
         lines.append(answer)
     elif plan.hits:
         lines.append(f"{words['from_notes']} {plan.hits[0].entry.text}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from llm.errors import LlmError, ModelBusy, ModelFailed, ModelTimeout, ModelUnavailable
 from llm.extractive import ExtractiveModel
 from llm.gate import ModelGate
-from llm.grounding import MAJOR_TICKERS, Grounding, check
+from llm.grounding import MAJOR_TICKERS, Grounding, check, informative_words
 from llm.knowledge import Entry, Hit, KnowledgeBase
 from llm.ports import ChatModel, Fact, Generation, Message, Role
 from llm.prompts import build_messages, language_of, read_context
@@ -35,6 +35,7 @@ __all__ = [
     "Role",
     "build_messages",
     "check",
+    "informative_words",
     "language_of",
     "read_context",
 ]

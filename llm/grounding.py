@@ -152,6 +152,15 @@ def word_support(answer: str, sources: Iterable[str]) -> float:
     return len(words & known) / len(words)
 
 
+def informative_words(answer: str, sources: Iterable[str], question: str) -> int:
+    """Return how many distinct source words the answer adds beyond the question's words."""
+
+    def stems(text: str) -> set[str]:
+        return {_stem(w) for w in _CONTENT.findall(text.lower()) if w not in _COMMON}
+
+    return len((stems(answer) & stems("\n".join(sources))) - stems(question))
+
+
 def repeats_itself(answer: str, span: int = 5) -> bool:
     """Return True when a run of `span` words occurs twice (a looping small model)."""
     words = re.findall(r"\w+", answer.lower())

@@ -29,6 +29,12 @@ async def test_invented_number_falls_back_to_the_retrieved_explanation(qa, model
     assert "did not match my sources" in final
 
 
+async def test_empty_talk_falls_back(qa, model) -> None:
+    model.enqueue("A market order is a type of order in a market order order.")
+    _, final = await ask(qa, "what is a market order?")
+    assert "From my notes: A market order buys or sells immediately" in final
+
+
 async def test_invented_ticker_falls_back(qa, model) -> None:
     model.enqueue("A rug pull is when DOGE creators drain the liquidity and disappear.")
     _, final = await ask(qa, "what is a rug pull?")
