@@ -223,7 +223,9 @@ class AdminWeb:
     async def stats_page(self, request: Request) -> Response:
         stats = await run_in_threadpool(self.admin.stats, WEB_ACTOR)
         chart = Markup(bar_chart("Redactions by label", stats.redactions_by_label))
-        return self.page("stats.html", **self._base(request, stats=stats, chart=chart))
+        daily = Markup(bar_chart("Messages kept per day (UTC)", stats.kept_by_day))
+        ctx = self._base(request, stats=stats, chart=chart, daily=daily)
+        return self.page("stats.html", **ctx)
 
     async def audit_page(self, request: Request) -> Response:
         entries, status = await run_in_threadpool(self.admin.audit_trail, 200, WEB_ACTOR)

@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 
 INCIDENT_LOGGER = "bot.incidents"
 INCIDENTS_KEY = "admin.incidents_total"
+STATS_DAYS = 14
 
 
 class UnknownRecord(LookupError):
@@ -191,9 +192,19 @@ class AdminService:
             orders=trades.orders if trades else None,
             errors=self.errors.count,
             flagged=int(flagged),
+            kept_by_day=self._kept_by_day(STATS_DAYS),
         )
         self._audit(actor, AuditAction.VIEW, "stats")
         return stats
+
+    def _kept_by_day(self, days: int) -> tuple[tuple[str, int], ...]:
+        today = self._clock().astimezone(UTC).date()
+        out = []
+        for back in range(days - 1, -1, -1):
+            day = today - timedelta(days=back)
+            flt = finetune_filter(RecordFilter(date_from=day, date_to=day))
+            out.append((day.isoformat(), self._privacy.finetune.count(flt)))
+        return tuple(out)
 
     def audit_trail(self, limit: int, actor: str) -> tuple[list[AuditEntryView], AuditStatus]:
         """Return the latest audit entries and the chain's verification (audited first)."""

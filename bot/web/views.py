@@ -61,6 +61,7 @@ class Stats:
     orders: int | None
     errors: int | None
     flagged: int = 0
+    kept_by_day: tuple[tuple[str, int], ...] = ()
 
     def rows(self) -> list[tuple[str, str]]:
         """Return (name, value) rows; 'n/a' where a service is absent."""

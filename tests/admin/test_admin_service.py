@@ -79,6 +79,8 @@ def test_flag_deletes_records_and_counts(admin) -> None:  # type: ignore[no-unty
     assert (stats.users, stats.consented_users, stats.messages_kept, stats.flagged) == (2, 2, 2, 1)
     assert dict(stats.redactions_by_label) == {"EMAIL": 1, "PHONE": 1}
     assert (stats.proposals, stats.approvals, stats.orders) == (0, 0, 0)
+    assert stats.kept_by_day[-3:] == (("2026-11-20", 1), ("2026-11-21", 0), ("2026-11-22", 1))
+    assert len(stats.kept_by_day) == 14 and stats.kept_by_day[0] == ("2026-11-09", 0)
     export = service.export("a")
     assert export.records == 2 and b"hello" not in export.content
     assert export.filename == f"finetune-{clock.now:%Y%m%d-%H%M%S}.jsonl"

@@ -152,9 +152,12 @@ def test_statistics_and_audit_pages(page: Any, console: Console) -> None:
     assert stats["messages kept"] == str(console.services.privacy.finetune.count())
     assert stats["users"] == "2"  # the consenting user and the one who opted out again
     assert stats["proposals"] == "0"
-    bars = page.locator("svg.chart g.bar title").all_text_contents()
+    bars = page.locator("#by-label svg.chart g.bar title").all_text_contents()
     counts = console.services.privacy.finetune.counts_by_label()
     assert bars == [f"{label}: {n}" for label, n in counts.items()]
+    days = page.locator("#by-day svg.chart g.bar title").all_text_contents()
+    assert len(days) == 14 and days[-1].startswith(console.services.clock().date().isoformat())
+    assert sum(int(d.rsplit(": ", 1)[1]) for d in days) == console.services.privacy.finetune.count()
     page.goto(f"{console.url}/audit")
     assert page.inner_text("#verification").startswith("Hash chain verified")
     actions = page.locator("#audit tbody tr td:nth-child(4)").all_inner_texts()
