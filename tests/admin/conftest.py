@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mnemonic import Mnemonic
 
 from bot.app import Overrides, Runtime, build_services, open_runtime
 from bot.conversation import Reply, Request, Streamed
@@ -20,8 +19,8 @@ from bot.services import Services
 from bot.settings import Settings, load_settings
 from bot.web.server import create_app
 from privacy import redact
-from privacy.redact.checksums import luhn_valid
 from tests.admin.harness import serving
+from tests.canaries import make_canaries, needles
 from tests.fakes.scripted_model import ScriptedModel
 
 ADMIN = 900001
@@ -40,40 +39,6 @@ def redactor_miss() -> str:
 
 
 LEAK = redactor_miss()
-
-
-def _card() -> str:
-    while True:
-        number = "5" + "".join(secrets.choice("0123456789") for _ in range(15))
-        if luhn_valid(number):
-            return "-".join(number[i : i + 4] for i in range(0, 16, 4))
-
-
-def make_canaries() -> dict[str, str]:
-    """Fresh secrets of every kind the redactor must remove (random per run)."""
-    return {
-        "seed": Mnemonic("english").to_mnemonic(secrets.token_bytes(16)),
-        "key": secrets.token_hex(32),
-        "card": _card(),
-        "wallet": "0x" + secrets.token_hex(20),
-        "phone": f"+44 7700 {secrets.randbelow(900000) + 100000}",
-        "email": f"canary.{secrets.token_hex(4)}@gmail.com",
-    }
-
-
-def needles(c: dict[str, str]) -> list[str]:
-    """The canaries and distinctive fragments of them (a partial leak counts too)."""
-    words = c["seed"].split()
-    return [
-        *c.values(),
-        " ".join(words[4:8]),
-        c["key"][10:42],
-        c["card"].replace("-", ""),
-        c["card"][-9:],
-        c["wallet"][12:36],
-        c["phone"][-6:],
-        c["email"].split("@")[0],
-    ]
 
 
 def session_lines(c: dict[str, str]) -> list[str]:

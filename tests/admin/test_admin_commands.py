@@ -17,11 +17,10 @@ from tests.admin.conftest import (
     OTHER,
     USER,
     leaky_model,
-    make_canaries,
-    needles,
     session_lines,
     talk,
 )
+from tests.canaries import make_canaries, needles
 
 CANARIES = make_canaries()
 

@@ -8,7 +8,8 @@ import json
 import time
 
 from bot.app import Overrides
-from tests.admin.conftest import leaky_model, make_canaries, needles
+from tests.admin.conftest import leaky_model
+from tests.canaries import make_canaries, needles
 from tests.e2e.harness import ADMIN, ALICE, Chat, MovableClock, bot_settings, running_bot, telegram
 
 
