@@ -244,7 +244,7 @@ class TradingService:
             log.warning("order outcome unknown id=%s: reconciling", order.id)
             self.store.set_state(order.id, OrderState.UNKNOWN, self._clock())
             return await self.reconcile_order(exchange, order)
-        return self.store.record_ack(order.id, ack, self._clock())
+        return self.store.record_ack(order, ack, self._clock())
 
     async def reconcile_order(self, exchange: Exchange, order: TradeOrder) -> TradeOrder:
         """Look an unsettled order up by client id (bounded); never re-send it."""
@@ -260,7 +260,7 @@ class TradingService:
             except (ExchangeUnavailable, TimeoutError):
                 continue
             if ack is not None:
-                return self.store.record_ack(order.id, ack, self._clock())
+                return self.store.record_ack(order, ack, self._clock())
             misses += 1
         if misses == self.config.reconcile_checks:
             return self.store.set_state(order.id, OrderState.NOT_PLACED, self._clock())
@@ -290,7 +290,7 @@ class TradingService:
             except ExchangeUnavailable:
                 continue
             if ack is not None and ACK_STATE[ack.status] != order.status:
-                self.store.record_ack(order.id, ack, self._clock())
+                self.store.record_ack(order, ack, self._clock())
                 settled += 1
         return settled
 
@@ -365,7 +365,7 @@ class TradingService:
             ack = await exchange.find_order(order.symbol, order.client_order_id)
         if ack is None:
             return self.store.set_state(order.id, OrderState.CANCELED, self._clock())
-        return self.store.record_ack(order.id, ack, self._clock())
+        return self.store.record_ack(order, ack, self._clock())
 
     # -- portfolio ------------------------------------------------------------------------
 

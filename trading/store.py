@@ -169,19 +169,22 @@ class TradingStore:
             session.commit()
             return row
 
-    def record_ack(self, order_id: int | None, ack: OrderAck, now: datetime) -> TradeOrder:
-        with self._session() as session:
-            row = session.get(TradeOrder, order_id)
-            if row is None:
-                raise LookupError(order_id)
-            row.exchange_order_id = ack.exchange_order_id
-            row.status = ACK_STATE[ack.status]
-            row.filled, row.average = ack.filled, ack.average
-            row.fee, row.fee_currency = ack.fee, ack.fee_currency
-            row.updated_at = now
-            session.add(row)
-            session.commit()
-            return row
+    def record_ack(self, order: TradeOrder, ack: OrderAck, now: datetime) -> TradeOrder:
+        """Record what the exchange said about an order (one UPDATE, no read back)."""
+        values = {
+            "exchange_order_id": ack.exchange_order_id,
+            "status": ACK_STATE[ack.status],
+            "filled": ack.filled,
+            "average": ack.average,
+            "fee": ack.fee,
+            "fee_currency": ack.fee_currency,
+            "updated_at": now,
+        }
+        with self.engine.begin() as conn:
+            conn.execute(update(TradeOrder).where(col(TradeOrder.id) == order.id).values(**values))
+        settled = TradeOrder.model_validate({**order.model_dump(), **values})
+        settled.id = order.id
+        return settled
 
     def orders_in(
         self, states: Sequence[str], user_id: int | None = None, *, mode: str | None = None

@@ -34,7 +34,7 @@ class ManualClock:
 
 @pytest.fixture
 async def fx() -> AsyncIterator[FakeBinance]:
-    async with FakeBinance(hang_s=0.6) as server:
+    async with FakeBinance(hang_s=1.5) as server:
         server.add_account(KEY, SECRET, USDT="10000")
         yield server
 
@@ -60,7 +60,7 @@ class Harness:
                 api_key=api_key,
                 secret=secret,
                 api_url=self.fx.url,
-                timeout_s=0.4,
+                timeout_s=1.0,
                 rate_limit=False,
             )
 
@@ -76,8 +76,10 @@ class Harness:
         )
         defaults: dict[str, object] = {
             "mode": mode,
-            "reconcile_delay_s": 0.05,
-            "order_timeout_s": 1.0,
+            # lookups span ~1 s after the 1 s client timeout: a "hang" (executes at 1.5 s)
+            # is found with margin either side, also on a loaded machine
+            "reconcile_delay_s": 0.2,
+            "order_timeout_s": 3.0,
             "price_tolerance_pct": Decimal("0.5"),
         }
         defaults.update(config)

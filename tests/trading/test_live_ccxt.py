@@ -163,14 +163,18 @@ async def test_two_workers_on_one_postgres_place_one_order(harness, store) -> No
 
 
 async def test_an_order_that_appears_after_the_checks_is_recovered_later(harness) -> None:
-    harness.fx.hang_s = 1.2  # the exchange executes long after our bounded checks gave up
+    harness.fx.hang_s = 2.5  # the exchange executes long after our bounded checks gave up
     svc = await live(harness, reconcile_checks=2, reconcile_delay_s=0.05)
     card = await svc.propose(7, 7, BUY_50)
     harness.fx.inject("POST", "/api/v3/order", "hang")
     (order,) = (await svc.approve(card.id, 7)).orders
     assert order.status == OrderState.NOT_PLACED
-    await asyncio.sleep(1.0)
-    assert len(harness.fx.orders_with_client_id(client_order_id(card.id, 0))) == 1
+    cid = client_order_id(card.id, 0)
+    for _ in range(100):  # wait (bounded) for the late execution on the exchange
+        if harness.fx.orders_with_client_id(cid):
+            break
+        await asyncio.sleep(0.05)
+    assert len(harness.fx.orders_with_client_id(cid)) == 1
     assert await svc.reconcile() == 1
     assert svc.orders(7)[0].status == OrderState.FILLED
     assert harness.fx.count("POST", "/api/v3/order") == 1
