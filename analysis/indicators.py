@@ -12,9 +12,8 @@ Zero denominators (flat windows) give 0 where TA-Lib gives 0.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
-from scipy.ndimage import maximum_filter1d
-from scipy.signal import lfilter
+
+from analysis import kernels
 
 DAY_MS = 86_400_000
 
@@ -45,15 +44,9 @@ def _safe_div(num: np.ndarray, den: np.ndarray, scale: float = 1.0) -> np.ndarra
 
 def _smooth(x: np.ndarray, alpha: float, seed_at: int, seed: float) -> np.ndarray:
     """Run y = y_prev + alpha*(x - y_prev) from `seed` placed at bar `seed_at`."""
-    out = _nan(len(x))
     if seed_at >= len(x) or np.isnan(seed):
-        return out
-    out[seed_at] = seed
-    if seed_at + 1 < len(x):
-        # y_t = alpha*x_t + (1-alpha)*y_{t-1} as a first-order IIR filter (compiled loop).
-        decay = 1.0 - alpha
-        out[seed_at + 1 :] = lfilter([alpha], [1.0, -decay], x[seed_at + 1 :], zi=[decay * seed])[0]
-    return out
+        return _nan(len(x))
+    return kernels.smooth(x, alpha, seed_at, seed)
 
 
 def rolling_sum(x: np.ndarray, n: int) -> np.ndarray:
@@ -83,20 +76,18 @@ def sma(x: np.ndarray, n: int) -> np.ndarray:
 
 def rolling_max(x: np.ndarray, n: int) -> np.ndarray:
     """Return the highest value of the last n (NaN where the window holds a NaN)."""
-    out = _nan(len(x))
     first = _first_valid(x)
-    y = x[first:]
-    if len(y) < n:
-        return out
-    # scipy's running-max filter (compiled, O(n)); origin shifts the window to [t-n+1, t].
-    full = maximum_filter1d(y, n, origin=(n - 1) // 2, mode="nearest")
-    out[first + n - 1 :] = full[n - 1 :]
-    return out
+    if len(x) - first < n:
+        return _nan(len(x))
+    return kernels.rolling_extreme(x, n, first, True)
 
 
 def rolling_min(x: np.ndarray, n: int) -> np.ndarray:
     """Return the lowest value of the last n (NaN where the window holds a NaN)."""
-    return -rolling_max(-x, n)
+    first = _first_valid(x)
+    if len(x) - first < n:
+        return _nan(len(x))
+    return kernels.rolling_extreme(x, n, first, False)
 
 
 def ema(x: np.ndarray, n: int, *, start: int | None = None) -> np.ndarray:
@@ -128,11 +119,8 @@ def wma(x: np.ndarray, n: int) -> np.ndarray:
 
 
 def rsi(close: np.ndarray, n: int = 14) -> np.ndarray:
-    """Return Wilder's RSI (0-100), first value at bar n."""
-    diff = np.diff(close, prepend=np.nan)
-    gain = wilder(np.where(diff > 0, diff, 0.0), n, 1)
-    loss = wilder(np.where(diff < 0, -diff, 0.0), n, 1)
-    return _safe_div(gain, gain + loss, 100.0)
+    """Return Wilder's RSI (0-100), first value at bar n (0 when the window is flat)."""
+    return kernels.rsi(close, n)
 
 
 def macd(
@@ -157,16 +145,13 @@ def bollinger(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return upper, middle (SMA) and lower bands with the population std."""
     mid = sma(close, n)
-    std = pd.Series(close).rolling(n).std(ddof=0).to_numpy()
+    std = kernels.rolling_std(close, mid, n)
     return mid + k * std, mid, mid - k * std
 
 
 def true_range(high: np.ndarray, low: np.ndarray, close: np.ndarray) -> np.ndarray:
     """Return the true range (NaN on bar 0, which has no previous close)."""
-    prev = np.roll(close, 1)
-    tr = np.maximum(high - low, np.maximum(np.abs(high - prev), np.abs(low - prev)))
-    tr[0] = np.nan
-    return tr
+    return kernels.directional_movement(high, low, close)[2]
 
 
 def atr(
@@ -190,11 +175,8 @@ def directional(
     tr: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return ADX, +DI and -DI (TA-Lib seeds: DI from bar n, ADX from bar 2n-1)."""
-    up = np.diff(high, prepend=np.nan)
-    down = -np.diff(low, prepend=np.nan)
-    plus_dm = np.where((up > down) & (up > 0), up, 0.0)
-    minus_dm = np.where((down > up) & (down > 0), down, 0.0)
-    tr = true_range(high, low, close) if tr is None else tr
+    plus_dm, minus_dm, own_tr = kernels.directional_movement(high, low, close)
+    tr = own_tr if tr is None else tr
     # Wilder sums seeded with the sum of bars 1..n-1 are n x a Wilder average seeded at n-1.
     smoothed = [_seeded_sum(v, n) for v in (plus_dm, minus_dm, tr)]
     plus_di = _safe_div(smoothed[0], smoothed[2], 100.0)
@@ -255,18 +237,7 @@ def cci_of(x: np.ndarray, n: int = 20) -> np.ndarray:
     if len(x) < n:
         return out
     mean = sma(x, n)
-    m = mean[n - 1 :]
-    size = len(m)
-    # Mean absolute deviation: one pass per window offset into reused buffers (faster than
-    # materialising the windows).
-    acc = np.zeros(size)
-    tmp = np.empty(size)
-    for k in range(n):
-        np.subtract(x[k : k + size], m, out=tmp)
-        np.abs(tmp, out=tmp)
-        acc += tmp
-    mad = _nan(len(x))
-    mad[n - 1 :] = acc / n
+    mad = kernels.mean_abs_deviation(x, mean, n)
     return _safe_div(x - mean, 0.015 * mad)
 
 
@@ -275,16 +246,7 @@ def mfi(
 ) -> np.ndarray:
     """Return the money flow index with TA-Lib's dead zone for unchanged typical prices."""
     tp = (high + low + close) / 3.0
-    prev = np.roll(tp, 1)
-    delta = tp - prev
-    tol = 1e-14 * (np.abs(tp) + np.abs(prev))
-    flow = tp * volume
-    pos = np.where(delta > tol, flow, 0.0)
-    neg = np.where(delta < -tol, flow, 0.0)
-    pos[0] = neg[0] = np.nan
-    # pandas' compensated rolling sum returns exact zeros for runs without flow.
-    pos_sum = pd.Series(pos).rolling(n).sum().to_numpy()
-    neg_sum = pd.Series(neg).rolling(n).sum().to_numpy()
+    pos_sum, neg_sum = kernels.money_flow_sums(tp, volume, n)
     return _safe_div(pos_sum, pos_sum + neg_sum, 100.0)
 
 
@@ -314,51 +276,11 @@ def roc(close: np.ndarray, n: int = 10) -> np.ndarray:
     return _safe_div(close - prev, prev, 100.0)
 
 
-def _block_running_max(blocks: np.ndarray, *, keep_latest: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Return the running max along each row and the column where it was reached.
-
-    `keep_latest`: on ties take the later column (else the first one reaching the max).
-    """
-    grid = np.ascontiguousarray(blocks.T)  # accumulate over whole rows, not short ones
-    run = np.maximum.accumulate(grid, axis=0)
-    prev = np.empty_like(run)
-    prev[0] = -np.inf
-    prev[1:] = run[:-1]
-    cols = np.arange(grid.shape[0], dtype=np.float64)[:, None]
-    reached = grid >= prev if keep_latest else grid > prev
-    where = np.maximum.accumulate(np.where(reached, cols, -1.0), axis=0)
-    return run.T, where.T
-
-
 def _bars_since_extreme(x: np.ndarray, n: int, *, highest: bool) -> np.ndarray:
-    """Return the bars since the extreme of the last n+1 bars (ties: most recent bar).
-
-    Van Herk/Gil-Werman: cut the series into blocks of w = n+1; a window is the suffix of one
-    block plus the prefix of the next, so two running maxima per block answer every window.
-    """
-    out = _nan(len(x))
-    w = n + 1
-    if len(x) < w:
-        return out
-    y = x if highest else -x
-    blocks = -(-len(y) // w)
-    padded = np.full(blocks * w + w, -np.inf)
-    padded[: len(y)] = y
-    grid = padded.reshape(-1, w)
-    pre_max, pre_col = _block_running_max(grid, keep_latest=True)
-    # Suffix maxima: run over each reversed block; "first reaching" there = latest column.
-    suf_max_r, suf_col_r = _block_running_max(grid[:, ::-1], keep_latest=False)
-    suf_max, suf_col = suf_max_r[:, ::-1].ravel(), (w - 1 - suf_col_r[:, ::-1]).ravel()
-    pre_max, pre_col = pre_max.ravel(), pre_col.ravel()
-    m = len(y) - n  # windows [i, i+n] for i in 0..m-1
-    col = np.arange(len(y)) % w
-    start_block_pos = np.arange(m) - col[:m]  # bar where the window's first block starts
-    s_pos = start_block_pos + suf_col[:m]
-    p_pos = start_block_pos + w * (col[:m] != 0) + pre_col[n : len(y)]
-    use_prefix = (col[:m] == 0) | (pre_max[n : len(y)] >= suf_max[:m])
-    pos = np.where(use_prefix, p_pos, s_pos)
-    out[n:] = np.arange(n, len(y)) - pos
-    return out
+    """Return the bars since the extreme of the last n+1 bars (ties: most recent bar)."""
+    if len(x) < n + 1:
+        return _nan(len(x))
+    return kernels.bars_since_extreme(x, n, highest)
 
 
 def aroon(high: np.ndarray, low: np.ndarray, n: int = 25) -> tuple[np.ndarray, np.ndarray]:
@@ -373,18 +295,4 @@ def vwap_daily(
 ) -> np.ndarray:
     """Return the session VWAP anchored at 00:00 UTC (NaN while the day has no volume)."""
     tp = (high + low + close) / 3.0
-    day = timestamp // DAY_MS
-    starts = np.flatnonzero(np.diff(day, prepend=day[:1] - 1))  # first candle of each day
-    lengths = np.diff(np.append(starts, len(day)))
-
-    def day_cumsum(x: np.ndarray) -> np.ndarray:
-        # Running sum restarted each day: global prefix sum minus the sum before the day.
-        total = np.cumsum(x)
-        before = np.concatenate(([0.0], total))[starts]
-        return total - np.repeat(before, lengths)
-
-    pv, v = day_cumsum(tp * volume), day_cumsum(volume)
-    traded = day_cumsum((volume > 0).astype(np.float64)) > 0.5  # exact: counts, not sums
-    out = _nan(len(tp))
-    np.divide(pv, v, out=out, where=traded)
-    return out
+    return kernels.session_vwap(timestamp // DAY_MS, tp, volume)

@@ -168,7 +168,6 @@ def _talib_reference(frame: pd.DataFrame) -> dict[str, np.ndarray]:
     }
     out["macd"], out["macd_signal"], out["macd_hist"] = talib.MACD(c, 12, 26, 9)
     out["stoch_k"], out["stoch_d"] = talib.STOCH(h, lo, c, 14, 3, ma, 3, ma)
-    out["stochrsi_k"], out["stochrsi_d"] = talib.STOCH(rsi, rsi, rsi, 14, 3, ma, 3, ma)
     out["aroon_down_25"], out["aroon_up_25"] = talib.AROON(h, lo, 25)
     return out
 
@@ -177,7 +176,14 @@ def _talib_reference(frame: pd.DataFrame) -> dict[str, np.ndarray]:
 @given(ohlcv())
 def test_matches_talib_on_any_candles(frame: pd.DataFrame) -> None:
     ours = indicator_table(frame)
-    for col, expected in _talib_reference(frame).items():
+    expected_all = _talib_reference(frame)
+    # StochRSI on a near-flat RSI divides by a range of a few ulps, so a last-bit RSI
+    # difference flips it: check the stochastic step on our RSI (RSI itself is checked above,
+    # and the full chain against the reference on real candles).
+    r = ours["rsi_14"].to_numpy(float)
+    ma = talib.MA_Type.SMA
+    expected_all["stochrsi_k"], expected_all["stochrsi_d"] = talib.STOCH(r, r, r, 14, 3, ma, 3, ma)
+    for col, expected in expected_all.items():
         got = ours[col].to_numpy(float)
         assert np.array_equal(np.isnan(got), np.isnan(expected)), col
         np.testing.assert_allclose(got, expected, rtol=1e-7, atol=1e-7, err_msg=col)
