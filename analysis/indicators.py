@@ -1,13 +1,13 @@
 """Indicators on numpy arrays with TA-Lib's exact seeds and conventions.
 
 Every function takes float64 arrays and returns new arrays of the same length; warm-up
-values are NaN (never 0). Recursions (EMA, Wilder) run in pandas' compiled `ewm` from an
-explicit SMA seed, rolling windows in pandas' compiled rolling kernels, and the two windowed
-arg-extrema/deviation computations (Aroon, CCI) on numpy sliding windows in chunks, so the
-whole set stays within 2x TA-Lib's time (see benchmarks/ta.py). The `ta` package is not used:
-its OBV, Aroon and warm-up conventions differ from the reference (see the README).
-Zero denominators (flat windows) give 0 where TA-Lib gives 0.
-"""
+values are NaN (never 0). Elementwise work and prefix sums are numpy; recursions (EMA,
+Wilder, RSI), running extremes, Aroon, CCI's mean deviation, MFI, Bollinger's deviation and
+the session VWAP are single compiled passes (analysis.kernels), so the whole set stays within
+2x TA-Lib's time (benchmarks/ta.py). The `ta` package is not used: its OBV, Aroon and
+warm-up conventions differ from the reference (see the README). Zero denominators (flat
+windows) give 0 where TA-Lib gives 0 (exact zero; TA-Lib's 1e-8 "is zero" for RSI is not
+copied, so micro-priced coins get a real RSI)."""
 
 from __future__ import annotations
 
