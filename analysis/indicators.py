@@ -74,20 +74,25 @@ def sma(x: np.ndarray, n: int) -> np.ndarray:
     return rolling_sum(x, n) / n
 
 
+def _extreme(x: np.ndarray, n: int, *, highest: bool) -> np.ndarray:
+    first = _first_valid(x)
+    out = _nan(len(x))
+    if len(x) - first < n:
+        return out
+    at = kernels.extreme_positions(x, n, first, highest)
+    valid = at >= 0
+    out[valid] = x[at[valid]]
+    return out
+
+
 def rolling_max(x: np.ndarray, n: int) -> np.ndarray:
     """Return the highest value of the last n (NaN where the window holds a NaN)."""
-    first = _first_valid(x)
-    if len(x) - first < n:
-        return _nan(len(x))
-    return kernels.rolling_extreme(x, n, first, True)
+    return _extreme(x, n, highest=True)
 
 
 def rolling_min(x: np.ndarray, n: int) -> np.ndarray:
     """Return the lowest value of the last n (NaN where the window holds a NaN)."""
-    first = _first_valid(x)
-    if len(x) - first < n:
-        return _nan(len(x))
-    return kernels.rolling_extreme(x, n, first, False)
+    return _extreme(x, n, highest=False)
 
 
 def ema(x: np.ndarray, n: int, *, start: int | None = None) -> np.ndarray:
@@ -278,9 +283,12 @@ def roc(close: np.ndarray, n: int = 10) -> np.ndarray:
 
 def _bars_since_extreme(x: np.ndarray, n: int, *, highest: bool) -> np.ndarray:
     """Return the bars since the extreme of the last n+1 bars (ties: most recent bar)."""
+    out = _nan(len(x))
     if len(x) < n + 1:
-        return _nan(len(x))
-    return kernels.bars_since_extreme(x, n, highest)
+        return out
+    at = kernels.extreme_positions(x, n + 1, 0, highest)
+    out[n:] = np.arange(n, len(x)) - at[n:]
+    return out
 
 
 def aroon(high: np.ndarray, low: np.ndarray, n: int = 25) -> tuple[np.ndarray, np.ndarray]:

@@ -29,11 +29,14 @@ def smooth(x: np.ndarray, alpha: float, seed_at: int, seed: float) -> np.ndarray
 
 
 @njit(cache=True, nogil=True)
-def rolling_extreme(x: np.ndarray, n: int, first: int, highest: bool) -> np.ndarray:
-    """Return the max (or min) of the last n values from bar first+n-1; NaN before."""
+def extreme_positions(x: np.ndarray, n: int, first: int, highest: bool) -> np.ndarray:
+    """Return where the max (or min) of the last n values is, from bar first+n-1 (-1 before).
+
+    Ties go to the most recent bar (TA-Lib's Aroon rule). The extreme is kept until it
+    leaves the window, then the window is rescanned, as TA-Lib does.
+    """
     size = len(x)
-    out = np.empty(size)
-    out[: min(first + n - 1, size)] = np.nan
+    out = np.full(size, -1, dtype=np.int64)
     best_at = -1
     for t in range(first + n - 1, size):
         start = t - n + 1
@@ -44,27 +47,7 @@ def rolling_extreme(x: np.ndarray, n: int, first: int, highest: bool) -> np.ndar
                     best_at = j
         elif (x[t] >= x[best_at]) if highest else (x[t] <= x[best_at]):
             best_at = t
-        out[t] = x[best_at]
-    return out
-
-
-@njit(cache=True, nogil=True)
-def bars_since_extreme(x: np.ndarray, n: int, highest: bool) -> np.ndarray:
-    """Return bars since the extreme of the last n+1 bars; ties go to the most recent bar."""
-    size = len(x)
-    out = np.empty(size)
-    out[: min(n, size)] = np.nan
-    best_at = -1
-    for t in range(n, size):
-        start = t - n
-        if best_at < start:
-            best_at = start
-            for j in range(start + 1, t + 1):
-                if (x[j] >= x[best_at]) if highest else (x[j] <= x[best_at]):
-                    best_at = j
-        elif (x[t] >= x[best_at]) if highest else (x[t] <= x[best_at]):
-            best_at = t
-        out[t] = t - best_at
+        out[t] = best_at
     return out
 
 
