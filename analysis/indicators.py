@@ -150,7 +150,7 @@ def bollinger(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return upper, middle (SMA) and lower bands with the population std."""
     mid = sma(close, n)
-    std = kernels.rolling_std(close, mid, n)
+    std = kernels.window_deviation(close, mid, n, True)
     return mid + k * std, mid, mid - k * std
 
 
@@ -242,7 +242,7 @@ def cci_of(x: np.ndarray, n: int = 20) -> np.ndarray:
     if len(x) < n:
         return out
     mean = sma(x, n)
-    mad = kernels.mean_abs_deviation(x, mean, n)
+    mad = kernels.window_deviation(x, mean, n, False)
     return _safe_div(x - mean, 0.015 * mad)
 
 

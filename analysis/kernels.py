@@ -52,8 +52,12 @@ def extreme_positions(x: np.ndarray, n: int, first: int, highest: bool) -> np.nd
 
 
 @njit(cache=True, nogil=True)
-def mean_abs_deviation(x: np.ndarray, mean: np.ndarray, n: int) -> np.ndarray:
-    """Return the mean |x_i - mean_t| over the window of n values ending at t."""
+def window_deviation(x: np.ndarray, mean: np.ndarray, n: int, squared: bool) -> np.ndarray:
+    """Return the deviation of the last n values around `mean` at each bar.
+
+    squared=False: the mean absolute deviation (CCI); True: the population standard
+    deviation (Bollinger bands). Both summed afresh per window, so no running residue.
+    """
     size = len(x)
     out = np.empty(size)
     out[: min(n - 1, size)] = np.nan
@@ -61,8 +65,9 @@ def mean_abs_deviation(x: np.ndarray, mean: np.ndarray, n: int) -> np.ndarray:
         m = mean[t]
         acc = 0.0
         for j in range(t - n + 1, t + 1):
-            acc += abs(x[j] - m)
-        out[t] = acc / n
+            d = x[j] - m
+            acc += d * d if squared else abs(d)
+        out[t] = np.sqrt(acc / n) if squared else acc / n
     return out
 
 
@@ -148,21 +153,6 @@ def rsi(close: np.ndarray, n: int) -> np.ndarray:
             loss /= n
         total = gain + loss
         out[t] = 100.0 * (gain / total) if total != 0 else 0.0
-    return out
-
-
-@njit(cache=True, nogil=True)
-def rolling_std(x: np.ndarray, mean: np.ndarray, n: int) -> np.ndarray:
-    """Return the population standard deviation of the last n values around `mean`."""
-    size = len(x)
-    out = np.empty(size)
-    out[: min(n - 1, size)] = np.nan
-    for t in range(n - 1, size):
-        m = mean[t]
-        acc = 0.0
-        for j in range(t - n + 1, t + 1):
-            acc += (x[j] - m) * (x[j] - m)
-        out[t] = np.sqrt(acc / n)
     return out
 
 
