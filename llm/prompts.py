@@ -28,6 +28,7 @@ FACTS = "### Facts"
 EARLIER = "### Earlier"
 QUESTION = "### Question"
 NOTE_CHARS = 420
+OTHER_NOTE_CHARS = 160
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +59,11 @@ def build_messages(
     parts: list[str] = []
     if entries:
         parts.append(NOTES)
-        parts += [f"- {e.title}: {e.text[:NOTE_CHARS]}" for e in entries]
+        # The best note in full, the others shortened: prompt length is time to first token.
+        parts += [
+            f"- {e.title}: {e.text[: NOTE_CHARS if i == 0 else OTHER_NOTE_CHARS]}"
+            for i, e in enumerate(entries)
+        ]
     if facts:
         parts.append(FACTS)
         parts += [f"- {f.text}" for f in facts]
