@@ -100,7 +100,8 @@ class AuditTrail:
             if self._engine.dialect.name == "postgresql":
                 # other processes append too: serialise on a transaction-scoped advisory lock
                 session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_KEY})
-            last = session.exec(select(AuditRow).order_by(col(AuditRow.seq).desc())).first()
+            newest = select(AuditRow).order_by(col(AuditRow.seq).desc()).limit(1)
+            last = session.exec(newest).first()
             seq = (last.seq + 1) if last else 1
             prev = last.hash if last else GENESIS
             at = self._clock().astimezone(UTC)
