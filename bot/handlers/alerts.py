@@ -119,8 +119,39 @@ def _alert_id(arg: str) -> int:
     return int(token)
 
 
+PRICE_USAGE = "Usage: /price SYMBOL, e.g. /price BTC or /price eth/btc"
+
+
+async def cmd_price(services: Services, _req: Request, args: str) -> Handled:
+    """Reply with the latest price (the market service caches tickers for a moment)."""
+    from trading.errors import ExchangeUnavailable, MarketDataError, RateLimited, UnknownSymbol
+
+    symbol = parse_symbol(args.split()[0]) if args.strip() else None
+    if symbol is None:
+        raise UserError(PRICE_USAGE)
+    if services.market is None:
+        raise UserError("Prices are not available right now.")
+    try:
+        ticker = await services.market.fetch_ticker(symbol)
+    except UnknownSymbol:
+        raise UserError(f"The exchange does not list {symbol}.") from None
+    except RateLimited:
+        raise UserError("The exchange is rate-limiting us; please try again in a minute.") from None
+    except ExchangeUnavailable:
+        raise UserError("The exchange is not answering right now; please try again soon.") from None
+    except MarketDataError:
+        raise UserError(f"The price of {symbol} is unavailable right now.") from None
+    parts = [f"{symbol} {_plain(ticker.last)}"]
+    if ticker.change_24h_pct is not None:
+        parts.append(f"{ticker.change_24h_pct:+.2f}% in 24 h")
+    if ticker.bid is not None and ticker.ask is not None:
+        parts.append(f"bid {_plain(ticker.bid)} / ask {_plain(ticker.ask)}")
+    parts.append(ticker.at.strftime("as of %Y-%m-%d %H:%M UTC"))
+    return Reply(text=" · ".join(parts))
+
+
 def register(registry: Registry) -> None:
-    """Add the alert commands and the remove button."""
+    """Add the alert commands, the remove button and /price."""
 
     async def cmd_alert(services: Services, req: Request, args: str) -> Handled:
         from trading.alerts import AlertLimitReached
@@ -172,3 +203,5 @@ def register(registry: Registry) -> None:
     registry.command(Command("alerts", "list your alerts", cmd_alerts))
     registry.command(Command("unalert", "remove an alert", cmd_unalert, usage="ID"))
     registry.callback(CallbackRoute("unalert", on_unalert))
+    if "price" not in registry.commands:  # market data's feature may add its own /price
+        registry.command(Command("price", "latest price of a symbol", cmd_price, usage="SYMBOL"))

@@ -4,6 +4,7 @@ alerts (fired on candles that closed while the bot was down, delivered once)."""
 from __future__ import annotations
 
 import asyncio
+from decimal import Decimal
 
 from tests.e2e.harness import ALICE, BOB, Chat, MovableClock
 from tests.fakes.bot_api_server import BotApiServer
@@ -52,3 +53,19 @@ async def test_pending_alert_survives_restart_and_is_delivered_once(
         assert (await alice.say("/alerts")).text.startswith("You have no alerts")
         await asyncio.sleep(5.5)  # another check: nothing is sent twice
         assert sum("Alert #1:" in m.text for m in tg.api.chats[ALICE]) == 1
+
+
+async def test_price_command(tg: BotApiServer, bot, clock: MovableClock) -> None:
+    import pandas as pd
+
+    from tests.fakes.replay_market import DATA
+
+    frame = pd.read_csv(DATA / "binance_ETH_USDT_1h.csv")
+    now_ms = int(clock.now.timestamp() * 1000)
+    expected = frame[frame["timestamp"] + 3_600_000 <= now_ms]["close"].iloc[-1]
+    alice = Chat(tg.api, ALICE, ALICE)
+    reply = await alice.say("/price eth")
+    assert reply.text.startswith(f"ETH/USDT {Decimal(str(expected)).normalize():f} · ")
+    assert "2024-08-10 12:00 UTC" in reply.text
+    assert (await alice.say("/price DOGE")).text == "The exchange does not list DOGE/USDT."
+    assert (await alice.say("/price")).text.startswith("Usage: /price SYMBOL")
