@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MEMORY_TURNS = 4
+MEMORY_USERS = 10_000  # memory stays bounded however many people write
 PROMPT_ENTRIES = 2
 MAX_SENTENCES = 3
 DEFAULT_TIMEFRAME = "1h"
@@ -184,6 +185,7 @@ class ConversationMemory:
 
     redact: Redactor
     turns: int = MEMORY_TURNS
+    max_users: int = MEMORY_USERS
     name: str = "conversation memory"
     _by_user: dict[int, deque[Turn]] = field(default_factory=dict)
 
@@ -207,8 +209,11 @@ class ConversationMemory:
         """
         symbol, timeframe = self.subject(user_id, text)
         kept = "" if text.lstrip().startswith("/") else self.redact(text)[:300]
-        turns = self._by_user.setdefault(user_id, deque(maxlen=self.turns))
+        turns = self._by_user.pop(user_id, None) or deque(maxlen=self.turns)
         turns.append(Turn(kept, symbol, timeframe))
+        self._by_user[user_id] = turns  # most recent last: the oldest user is dropped first
+        if len(self._by_user) > self.max_users:
+            del self._by_user[next(iter(self._by_user))]
 
     def recent(self, user_id: int) -> tuple[Turn, ...]:
         """Return the user's remembered turns, oldest first."""

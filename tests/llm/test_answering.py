@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.answering import ConversationMemory
 from bot.app import Overrides, open_runtime
 from bot.conversation import Request
 from llm import ModelUnavailable, read_context
@@ -76,6 +77,20 @@ async def test_commands_keep_only_their_subject_in_memory(qa) -> None:
     turns = qa.services.answers.memory.recent(11)
     assert [t.question for t in turns] == ["", ""]
     assert turns[0].symbol == "ETH/USDT" and turns[0].timeframe == "4h"
+
+
+def test_memory_is_bounded_per_user_and_in_users() -> None:
+    memory = ConversationMemory(redact=str.upper, turns=2, max_users=3)
+    for i in range(3):
+        memory.remember(1, f"what is eth {i}?")
+    assert [t.question for t in memory.recent(1)] == ["WHAT IS ETH 1?", "WHAT IS ETH 2?"]
+    for user in (2, 3, 4):
+        memory.remember(user, "hi")
+    assert memory.recent(1) == ()  # least recently active user dropped
+    assert [t.question for t in memory.recent(4)] == ["HI"]
+    memory.remember(2, "how is btc?")
+    memory.remember(5, "hi")
+    assert memory.recent(2) and memory.recent(3) == ()
 
 
 async def test_unknown_symbol_gets_a_specific_reply_without_the_model(qa, model) -> None:
