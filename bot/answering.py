@@ -1,23 +1,23 @@
 """Q&A orchestration: retrieve notes, fetch live facts, prompt the model, check, answer.
 
-The model only phrases: live numbers are rendered here from market data, the model's text is
-kept only when every number and ticker in it comes from the sources (llm.grounding), and
-otherwise the reply is the retrieved explanation itself, saying so. Memory keeps the last few
-turns per user as redacted text plus the symbol/timeframe asked about, in process memory only.
+The model only phrases: live numbers are rendered by bot.live_facts from market data, the
+model's text is kept only when every number and ticker in it comes from the sources
+(llm.grounding), and otherwise the reply is the retrieved explanation itself, saying so.
+Memory keeps the last few turns per user as redacted text plus the symbol/timeframe asked
+about, in process memory only.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from collections import deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
 
 from bot.conversation import Handled, Reply, Streamed
 from bot.intents import find_symbol, find_timeframe, parse_symbol
+from bot.live_facts import FactSource, FactsUnavailable
 from llm import (
     MAJOR_TICKERS,
     Fact,
@@ -36,9 +36,6 @@ from llm import (
 )
 from llm.grounding import has_latin_words
 
-if TYPE_CHECKING:
-    from trading.ports import Candles, MarketData
-
 log = logging.getLogger(__name__)
 
 MEMORY_TURNS = 4
@@ -48,7 +45,6 @@ MAX_SENTENCES = 3
 DEFAULT_TIMEFRAME = "1h"
 GENERATION = Generation(max_tokens=80, temperature=0.1, stop=("###", "\n\n\n"))
 Redactor = Callable[[str], str]
-TaSummary = Callable[["Candles"], str]
 
 WORDING: dict[str, dict[str, str]] = {
     "en": {
@@ -94,80 +90,6 @@ _FOLLOW_UP = re.compile(
 )
 _SENTENCE = re.compile(r"(?<=[.!?。！？])\s+")
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|[。！？]")
-
-
-class FactsUnavailable(Exception):
-    """Live facts cannot be fetched now (exchange down, rate limited): answer without them."""
-
-
-class FactSource(Protocol):
-    """Live facts about a market symbol (built over the market data service)."""
-
-    async def symbols(self) -> frozenset[str]:
-        """Return the listed symbols ("BTC/USDT", ...)."""
-        ...
-
-    async def facts(self, symbol: str, timeframe: str) -> tuple[Fact, ...]:
-        """Return price, 24h change and, when available, a TA summary."""
-        ...
-
-
-def ta_summary(candles: Candles) -> str:
-    """Return a one-line TA summary (rating and RSI) of closed candles."""
-    from analysis import latest_rsi, technical_rating
-
-    rating = technical_rating(candles.frame)
-    signal = rating.signal.value if rating.signal is not None else "no rating"
-    rsi = latest_rsi(candles.frame)
-    return f"{candles.symbol} {candles.timeframe} TA rating: {signal}; RSI: {rsi:.1f}"
-
-
-def fact_errors() -> tuple[type[Exception], ...]:
-    """Return the errors that mean "no live facts now" (market data and analysis failures)."""
-    from analysis import AnalysisError
-    from trading.errors import MarketDataError
-
-    return (MarketDataError, AnalysisError, OSError, TimeoutError)
-
-
-@dataclass
-class MarketFacts:
-    """FactSource over trading's MarketData (+ an analysis summary of the candles)."""
-
-    market: MarketData
-    ta_summary: TaSummary | None = ta_summary
-    errors: tuple[type[Exception], ...] = field(default_factory=fact_errors)
-
-    async def symbols(self) -> frozenset[str]:
-        """Return the listed symbols (empty when the exchange cannot be asked)."""
-        try:
-            return await self.market.symbols()
-        except self.errors:
-            return frozenset()
-
-    async def facts(self, symbol: str, timeframe: str) -> tuple[Fact, ...]:
-        """Return the live facts; raise FactsUnavailable when the exchange fails."""
-        try:
-            return await self._facts(symbol, timeframe)
-        except self.errors as exc:
-            raise FactsUnavailable(type(exc).__name__) from None
-
-    async def _facts(self, symbol: str, timeframe: str) -> tuple[Fact, ...]:
-        ticker = await self.market.fetch_ticker(symbol)
-        quote = symbol.partition("/")[2] or "USDT"
-        facts = [
-            Fact(f"price:{symbol}", f"{symbol} price", f"{symbol} price: {ticker.last} {quote}")
-        ]
-        if ticker.change_24h_pct is not None:
-            change = f"{ticker.change_24h_pct:+.2f}%"
-            facts.append(
-                Fact(f"change:{symbol}", f"{symbol} 24h change", f"{symbol} 24h change: {change}")
-            )
-        if self.ta_summary is not None:
-            candles = await self.market.fetch_candles(symbol, timeframe, 300)
-            summary = await asyncio.to_thread(self.ta_summary, candles)
-            facts.append(Fact(f"ta:{symbol}:{timeframe}", f"{symbol} {timeframe} TA", summary))
-        return tuple(facts)
 
 
 @dataclass(frozen=True, slots=True)

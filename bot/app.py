@@ -246,7 +246,8 @@ def build_chat_model(settings: Settings) -> ChatModel:
 
 
 def _build_qa(services: Services, overrides: Overrides) -> None:
-    from bot.answering import Answerer, ConversationMemory, MarketFacts
+    from bot.answering import Answerer, ConversationMemory
+    from bot.live_facts import MarketFacts
     from llm import KnowledgeBase, ModelGate
     from privacy import redact
 
