@@ -200,7 +200,10 @@ class Answerer:
             unknown = await self._unknown_symbol(question)
             if unknown:
                 return Reply(text=words["unknown_symbol"].format(symbol=unknown))
-        hits = tuple(self.knowledge.search(question, PROMPT_ENTRIES))
+        # A follow-up such as "and on the 4h?" asks for the same coin's facts, not for notes
+        # on the words "4h" or "and".
+        follow_up = symbol is not None and find_symbol(question) is None
+        hits = () if follow_up else tuple(self.knowledge.search(question, PROMPT_ENTRIES))
         facts, notice = await self._facts(symbol, timeframe, words)
         if not hits and not facts:
             return Reply(text=notice or words["no_notes"])

@@ -57,6 +57,7 @@ async def test_follow_up_inherits_the_symbol_and_changes_timeframe(qa, model) ->
     await ask(qa, "and on the 4h?")
     ctx = read_context(model.calls[-1])
     assert any("ETH/USDT price" in f for f in ctx.facts)
+    assert ctx.notes == ()  # the follow-up is about ETH, not about the word "4h"
     turns = qa.services.answers.memory.recent(11)
     assert turns[-1].symbol == "ETH/USDT" and turns[-1].timeframe == "4h"
 
