@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session
 
-from bot.storage import make_engine
+from bot.storage import make_engine, migrate
 from tests.trading.conftest import KEY, SECRET, Harness, limit_ask, place
 from trading.errors import InsufficientFunds, LiveTradingError, RateLimited, UnknownSymbol
 from trading.models import ExchangeKey, OrderState
@@ -135,15 +135,14 @@ async def test_insufficient_funds_bad_symbol_and_rate_limit(harness) -> None:
         await svc.propose(7, 7, BUY_50)
 
 
-async def test_two_workers_on_one_postgres_place_one_order(harness, store) -> None:
-    url, schema = store
-    if not url.startswith("postgresql"):
-        pytest.skip("the two-worker race is a PostgreSQL scenario")
-    first = await live(harness)
-    engine2 = make_engine(url, schema=schema)
+async def test_two_workers_on_one_postgres_place_one_order(fx, clock, pg_schema_url) -> None:
+    url, schema = pg_schema_url
+    engines = [make_engine(url, schema=schema), make_engine(url, schema=schema)]
+    migrate(engines[0])
+    workers = [Harness(fx, engine, clock) for engine in engines]
     try:
-        second = Harness(harness.fx, engine2, harness.clock).service("live")
-        harness.closers.append(second.close)
+        first = await live(workers[0])
+        second = workers[1].service("live")  # another bot process: own engine, own clients
         for _ in range(10):
             card = await first.propose(
                 7, 7, TradeAsk(Side.BUY, "BTC/USDT", quote_amount=Decimal("20"))
@@ -156,10 +155,14 @@ async def test_two_workers_on_one_postgres_place_one_order(harness, store) -> No
                 return_exceptions=True,
             )
             assert sum(not isinstance(r, Exception) for r in results) == 1, results
-            assert len(harness.fx.orders_with_client_id(client_order_id(card.id, 0))) == 1
+            assert len(fx.orders_with_client_id(client_order_id(card.id, 0))) == 1
         assert len(first.orders(7, limit=50)) == 10
     finally:
-        engine2.dispose()
+        for worker in workers:
+            for close in worker.closers:
+                await close()  # type: ignore[misc]
+        for engine in engines:
+            engine.dispose()
 
 
 async def test_an_order_that_appears_after_the_checks_is_recovered_later(harness) -> None:
