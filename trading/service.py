@@ -23,7 +23,6 @@ from trading import risk
 from trading.errors import (
     AlreadyDecided,
     ExchangeRefused,
-    ExchangeUnavailable,
     MarketDataError,
     NotYourProposal,
     OrderNotFound,
@@ -32,10 +31,11 @@ from trading.errors import (
     ProposalNotFound,
     TradingError,
 )
-from trading.models import OrderState, ProposalStatus, TradeOrder, TradeProposal
+from trading.execution import OrderDesk
+from trading.models import OrderState, ProposalStatus, TradeProposal
 from trading.portfolio import Fill, Ledger, Position, build_ledger, start_of_day
-from trading.ports import Balance, Exchange, MarketData, OrderRequest, OrderStatus, OrderType, Side
-from trading.store import ACK_STATE, TradingStore
+from trading.ports import Balance, Exchange, MarketData, OrderStatus, Side
+from trading.store import TradingStore
 from trading.venues import Venues
 from trading.views import (
     Approval,
@@ -88,6 +88,7 @@ class TradingService:
     ) -> None:
         self.engine = engine
         self.store = TradingStore(engine)
+        self.desk = OrderDesk(self.store, config, clock)
         self.venues = venues
         self._venue = venues.for_user
         self.config = config
@@ -208,7 +209,7 @@ class TradingService:
         if not await asyncio.to_thread(self.store.claim, row, order, now):
             raise AlreadyDecided(self.store.status_of(row.id))
         log.info("proposal approved id=%s order=%s", row.id, order.id)
-        placed = await self._send(exchange, order)
+        placed = await self.desk.send(exchange, order)
         row.status = ProposalStatus.APPROVED
         return Approval(view_of(row), (order_view(placed),))
 
@@ -222,49 +223,6 @@ class TradingService:
             raise AlreadyDecided(self.store.status_of(row.id))
         fresh = self.store.clone_fresh(row, secrets.token_hex(8), ticker.last, now, self.config)
         raise PriceMoved(row.price_ref, ticker.last, fresh.id)
-
-    async def _send(self, exchange: Exchange, order: TradeOrder) -> TradeOrder:
-        request = OrderRequest(
-            client_order_id=order.client_order_id,
-            symbol=order.symbol,
-            side=Side(order.side),
-            type=OrderType(order.order_type),
-            amount=order.amount,
-            price=order.price,
-            trigger_price=order.trigger_price,
-        )
-        try:
-            ack = await asyncio.wait_for(
-                exchange.place_order(request), timeout=self.config.order_timeout_s
-            )
-        except ExchangeRefused:
-            self.store.set_state(order.id, OrderState.REJECTED, self._clock())
-            raise
-        except (ExchangeUnavailable, TimeoutError):
-            log.warning("order outcome unknown id=%s: reconciling", order.id)
-            self.store.set_state(order.id, OrderState.UNKNOWN, self._clock())
-            return await self.reconcile_order(exchange, order)
-        return self.store.record_ack(order, ack, self._clock())
-
-    async def reconcile_order(self, exchange: Exchange, order: TradeOrder) -> TradeOrder:
-        """Look an unsettled order up by client id (bounded); never re-send it."""
-        misses = 0
-        for attempt in range(self.config.reconcile_checks):
-            if attempt:
-                await asyncio.sleep(self.config.reconcile_delay_s)
-            try:
-                ack = await asyncio.wait_for(
-                    exchange.find_order(order.symbol, order.client_order_id),
-                    timeout=self.config.order_timeout_s,
-                )
-            except (ExchangeUnavailable, TimeoutError):
-                continue
-            if ack is not None:
-                return self.store.record_ack(order, ack, self._clock())
-            misses += 1
-        if misses == self.config.reconcile_checks:
-            return self.store.set_state(order.id, OrderState.NOT_PLACED, self._clock())
-        return self.store.get_order(order.id)
 
     async def reconcile(self, user_id: int | None = None) -> int:
         """Settle orders left sending/unknown/open (after a crash or restart); return count.
@@ -282,16 +240,10 @@ class TradingService:
         for order in self.store.orders_in(OrderState.LIVE, user_id) + late:
             exchange = await self._venue(order.user_id)
             if order.status in OrderState.UNSETTLED:
-                after = await self.reconcile_order(exchange, order)
+                after = await self.desk.settle(exchange, order)
                 settled += after.status not in OrderState.UNSETTLED
                 continue
-            try:
-                ack = await exchange.find_order(order.symbol, order.client_order_id)
-            except ExchangeUnavailable:
-                continue
-            if ack is not None and ACK_STATE[ack.status] != order.status:
-                self.store.record_ack(order, ack, self._clock())
-                settled += 1
+            settled += await self.desk.refresh(exchange, order)
         return settled
 
     async def _execute_panic(self, row: TradeProposal, exchange: Exchange) -> Approval:
@@ -302,7 +254,7 @@ class TradingService:
         canceled = 0
         for order in self.store.orders_in((OrderState.OPEN,), row.user_id, mode=row.mode):
             try:
-                done = await self._cancel_on_exchange(exchange, order)
+                done = await self.desk.cancel(exchange, order)
             except TradingError:
                 continue
             canceled += done.status == OrderState.CANCELED
@@ -340,7 +292,7 @@ class TradingService:
             if order is None:
                 continue
             try:
-                out.append(order_view(await self._send(exchange, order)))
+                out.append(order_view(await self.desk.send(exchange, order)))
             except ExchangeRefused:
                 continue
         return tuple(out)
@@ -354,18 +306,7 @@ class TradingService:
         if order.user_id != user_id or order.status != OrderState.OPEN:
             raise OrderNotFound(str(order_id))
         exchange = await self._venue(user_id)
-        return order_view(await self._cancel_on_exchange(exchange, order))
-
-    async def _cancel_on_exchange(self, exchange: Exchange, order: TradeOrder) -> TradeOrder:
-        try:
-            ack = await exchange.cancel_order(order.symbol, order.client_order_id)
-        except ExchangeUnavailable:
-            ack = None  # the cancel may have gone through: look it up
-        if ack is None or ack.status == OrderStatus.OPEN:
-            ack = await exchange.find_order(order.symbol, order.client_order_id)
-        if ack is None:
-            return self.store.set_state(order.id, OrderState.CANCELED, self._clock())
-        return self.store.record_ack(order, ack, self._clock())
+        return order_view(await self.desk.cancel(exchange, order))
 
     # -- portfolio ------------------------------------------------------------------------
 
