@@ -7,13 +7,14 @@ market and the bundled local model (scripted model with --scripted). In this pro
 simulated users send updates and time the bot's answers as the server sees them:
 
 * 10 "askers" ask free-text questions back to back, so LLM answers are always streaming
-  (llama.cpp with QNABOT_LLM_THREADS=1 unless set: on 2 cores, 2 model threads starve the
-  event loop — measured p50 9 s for /price with 2 threads vs 25 ms with 1);
+  (llama.cpp with QNABOT_LLM_THREADS=1 unless set; measured: non-LLM p95 27 ms with 1
+  thread, 21 ms with 2);
 * 40 traders mix /price, /ta and presses of the /ta report's "Levels" button, with 2–4 s of
   think time (≈ 15 requests/s: Telegram allows a bot ~30 messages/s, which AIORateLimiter
   enforces, so more would measure Telegram's limit, not the bot).
 
-Each kind is served once before measuring (imports, candle files, model load).
+Each kind is served once before measuring (imports, candle files, model load); `--cold`
+measures from process start instead (non-LLM p95 584 ms over the first 15 s).
 Latency = update queued → the bot's reply message arrives (button: → answerCallbackQuery,
 and → the reply message). Q&A: time to the first streamed text, and to the final text.
 """
@@ -172,7 +173,9 @@ async def wait_ready(api: FakeBotApi, proc: subprocess.Popen[bytes], timeout: fl
         await asyncio.sleep(0.1)
 
 
-async def run(duration: float, traders: int, askers: int, scripted: bool) -> dict[str, object]:
+async def run(
+    duration: float, traders: int, askers: int, scripted: bool, warm: bool = True
+) -> dict[str, object]:
     async with BotApiServer(TOKEN) as server:
         with tempfile.TemporaryDirectory() as data_dir:
             proc = subprocess.Popen(
@@ -183,7 +186,8 @@ async def run(duration: float, traders: int, askers: int, scripted: bool) -> dic
             )
             try:
                 await wait_ready(server.api, proc, 60)
-                await warm_up(server.api)
+                if warm:
+                    await warm_up(server.api)
                 users = Users(server.api, time.monotonic() + duration)
                 rng = random.Random(7)
                 tasks = [
@@ -238,8 +242,11 @@ def main() -> None:
     parser.add_argument("--traders", type=int, default=40)
     parser.add_argument("--askers", type=int, default=10)
     parser.add_argument("--scripted", action="store_true", help="extractive answers, no LLM")
+    parser.add_argument("--cold", action="store_true", help="measure from start, no warm-up")
     args = parser.parse_args()
-    result = asyncio.run(run(args.duration, args.traders, args.askers, args.scripted))
+    result = asyncio.run(
+        run(args.duration, args.traders, args.askers, args.scripted, warm=not args.cold)
+    )
     print_table(
         f"{args.traders + args.askers} users for {result['duration_s']} s through the local "
         "Bot API server (latency per kind)",

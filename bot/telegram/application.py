@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import hashlib
+import importlib
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -64,6 +66,9 @@ class TolerantBot(ExtBot[None]):
         return item
 
 
+PRELOAD_MODULES = ("pandas", "analysis.report", "analysis.chart")
+
+
 @dataclass(frozen=True, slots=True)
 class Launch:
     """How the application is wired: settings plus the test/benchmark seams."""
@@ -121,8 +126,16 @@ async def _open(app: BotApp, launch: Launch) -> None:
     data.limiter = UserRateLimiter(settings.user_rate_per_min, settings.user_burst, launch.clock)
     data.username = app.bot.username or ""
     await _publish_commands(app, runtime, settings.admin_ids)
+    # Import the heavy analysis stack now, off the event loop: done lazily by the first /ta,
+    # the import would stall every chat for ~2 s.
+    await asyncio.to_thread(_preload)
     _schedule_jobs(app, runtime)
     log.info("telegram runtime open commands=%d", len(runtime.registry.commands))
+
+
+def _preload() -> None:
+    for module in PRELOAD_MODULES:
+        importlib.import_module(module)
 
 
 async def _close(app: BotApp) -> None:
