@@ -8,6 +8,8 @@ summary says so.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -107,3 +109,21 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip(f"../shared not found at {SHARED}: this test runs a shared script")
     return SHARED
+
+
+def run_qnabot(
+    data_dir: Path, *args: str, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `python -m bot.cli ARGS` in a clean environment (no QNABOT_* or bot token)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("QNABOT_")}
+    clean.pop("TELEGRAM_BOT_TOKEN", None)
+    clean.update({"QNABOT_DATA_DIR": str(data_dir), **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=clean,
+        timeout=120,
+        cwd=data_dir,
+    )

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -25,6 +22,7 @@ from bot.conversation import (
 )
 from bot.errors import UserError
 from bot.settings import Settings
+from tests.conftest import run_qnabot
 
 
 @pytest.fixture
@@ -141,18 +139,7 @@ async def test_run_console_reads_until_eof(runtime, tmp_path: Path) -> None:
 
 
 def test_qnabot_chat_subprocess_prints_help(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QNABOT_")}
-    env.update({"QNABOT_DATA_DIR": str(tmp_path), "QNABOT_LLM_BACKEND": "extractive"})
-    env.pop("TELEGRAM_BOT_TOKEN", None)
-    proc = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "chat"],
-        input="/help\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        cwd=tmp_path,
-    )
+    proc = run_qnabot(tmp_path, "chat", stdin="/help\n", env={"QNABOT_LLM_BACKEND": "extractive"})
     assert proc.returncode == 0, proc.stderr
     assert "/help" in proc.stdout and "/version" in proc.stdout
     assert (tmp_path / "qnabot.db").exists()

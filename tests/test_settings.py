@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.errors import ConfigError
 from bot.settings import LlmBackend, Settings, check_model_file, load_settings
+from tests.conftest import run_qnabot
 
 
 def test_defaults_are_local_and_paper(tmp_path: Path) -> None:
@@ -64,20 +63,7 @@ def test_missing_model_file_is_a_config_error(tmp_path: Path) -> None:
 def test_cli_prints_one_line_and_exits_nonzero(
     tmp_path: Path, env: dict[str, str], setting: str
 ) -> None:
-    import os
-
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("QNABOT_")}
-    full_env.update({"QNABOT_DATA_DIR": str(tmp_path), **env})
-    full_env.pop("TELEGRAM_BOT_TOKEN", None)
-    proc = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "chat"],
-        input="/help\n",
-        capture_output=True,
-        text=True,
-        env=full_env,
-        timeout=60,
-        cwd=tmp_path,
-    )
+    proc = run_qnabot(tmp_path, "chat", stdin="/help\n", env=env)
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1, proc.stderr

@@ -26,6 +26,6 @@ async def cmd_ask(services: Services, req: Request, args: str) -> Handled:
 def register(registry: Registry) -> None:
     """Add this feature's commands, callbacks and intents."""
     registry.command(
-        Command("ask", "ask a question about trading or a coin", cmd_ask, usage="/ask <question>")
+        Command("ask", "ask a question about trading or a coin", cmd_ask, usage="<question>")
     )
     registry.fallback = on_question

@@ -9,40 +9,21 @@ from __future__ import annotations
 
 import io
 import logging
-import secrets
 from pathlib import Path
 
 import pytest
-from mnemonic import Mnemonic
 from sqlalchemy import Engine, inspect, text
 
 from bot.app import Overrides, Runtime, open_runtime
 from bot.console import run_console
 from bot.logs import configure_logging
 from privacy.logfilter import RedactingFilter
-from privacy.redact.checksums import luhn_valid
+from tests.canaries import make_canaries
+from tests.canaries import needles as needles_of
 from tests.fakes.scripted_model import ScriptedModel
 
 USER = 424242
 OTHER = 515151
-
-
-def _card() -> str:
-    while True:
-        number = "4" + "".join(secrets.choice("0123456789") for _ in range(15))
-        if luhn_valid(number):
-            return " ".join(number[i : i + 4] for i in range(0, 16, 4))
-
-
-def _canaries() -> dict[str, str]:
-    return {
-        "seed": Mnemonic("english").to_mnemonic(secrets.token_bytes(16)),
-        "key": secrets.token_hex(32),
-        "card": _card(),
-        "wallet": "0x" + secrets.token_hex(20),
-        "phone": f"+44 7700 {secrets.randbelow(900000) + 100000}",
-        "email": f"canary.{secrets.token_hex(4)}@gmail.com",
-    }
 
 
 def _script(c: dict[str, str]) -> str:
@@ -59,20 +40,6 @@ def _script(c: dict[str, str]) -> str:
             "",
         ]
     )
-
-
-def _needles(c: dict[str, str]) -> list[str]:
-    words = c["seed"].split()
-    return [
-        *c.values(),
-        " ".join(words[3:7]),
-        c["key"][8:40],
-        c["card"].replace(" ", ""),
-        c["card"][-9:],
-        c["wallet"][10:34],
-        c["phone"][-6:],
-        c["email"].split("@")[0],
-    ]
 
 
 def _files_containing(root: Path, needles: list[str]) -> list[str]:
@@ -121,7 +88,7 @@ async def test_no_canary_anywhere_and_forget_leaves_nothing(
     url, schema = store
     settings = make_settings(database_url=url, database_schema=schema or "")
     model = ScriptedModel()
-    c = _canaries()
+    c = make_canaries()
     model.enqueue(*(f"Noted: {value}." for value in c.values()))
     runtime = await open_runtime(settings, overrides=Overrides(chat_model=model))
     try:
@@ -139,7 +106,7 @@ async def test_no_canary_anywhere_and_forget_leaves_nothing(
         kept = privacy.export_finetune(export, "operator")
         assert kept >= 5, shown
         assert model.calls and "Noted: " in shown  # the leaky model really answered
-        needles = _needles(c)
+        needles = needles_of(c)
         assert _files_containing(settings.data_dir, needles) == []
         assert _rows_containing(runtime.services.engine, needles) == []
         exported = export.read_text()
