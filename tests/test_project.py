@@ -21,3 +21,11 @@ def test_import_contracts_hold() -> None:
     lint = Path(sys.executable).with_name("lint-imports")
     proc = subprocess.run([str(lint)], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+
+
+def test_readme_documents_every_bot_command() -> None:
+    from bot.handlers import build_registry
+
+    readme = (ROOT / "README.md").read_text()
+    missing = [f"/{name}" for name in build_registry().commands if f"`/{name}" not in readme]
+    assert missing == []
