@@ -37,8 +37,9 @@ setup: $(STAMP) $(MODEL)
 # Headless Chromium for the admin console's browser tests (Debian packages; Playwright drives
 # /usr/bin/chromium and never downloads a browser of its own). Only `make test` needs it;
 # CI runs as root.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 browser:
-	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium chromium-driver)
+	command -v chromium >/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y chromium chromium-driver)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
