@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.report import print_table, summary_ms, write_json
+from benchmarks.report import print_table, summary_ms, timed, write_json
 from bot.app import build_services, open_runtime
 from bot.conversation import Request
 from bot.settings import load_settings
@@ -55,15 +55,6 @@ def populate(data_dir: Path) -> None:
     services.engine.dispose()
 
 
-def timed(fn, runs: int = RUNS) -> list[float]:  # type: ignore[no-untyped-def]
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return samples
-
-
 def http_rows(data_dir: Path) -> list[dict[str, object]]:
     settings = load_settings(data_dir=data_dir, llm_backend="extractive", admin_ids=[ADMIN])
     services = build_services(settings)
@@ -88,7 +79,7 @@ def http_rows(data_dir: Path) -> list[dict[str, object]]:
         ]
         for name, kind, call in checks:
             runs = 5 if kind == "export" else RUNS
-            rows.append(row(name, kind, timed(call, runs)))
+            rows.append(row(name, kind, timed(call, runs, warmup=False)))
         client.close()
     services.engine.dispose()
     return rows

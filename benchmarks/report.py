@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import platform
 import statistics
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,6 +20,18 @@ def percentile(values: Sequence[float], pct: float) -> float:
     ordered = sorted(values)
     rank = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
     return ordered[rank]
+
+
+def timed(fn: Callable[[], object], runs: int, *, warmup: bool = True) -> list[float]:
+    """Return the wall times in seconds of `runs` calls of fn (after one untimed call)."""
+    if warmup:
+        fn()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return samples
 
 
 def summary_ms(samples_s: Sequence[float]) -> dict[str, float]:

@@ -25,7 +25,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 from analysis import analyse, chart_png, indicator_table  # noqa: E402
 from analysis.indicators import vwap_daily  # noqa: E402
-from benchmarks.report import print_table, summary_ms, write_json  # noqa: E402
+from benchmarks.report import print_table, summary_ms, timed, write_json  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[1] / "trading" / "data" / "ohlcv"
 SIZES = (1_000, 100_000, 1_000_000)
@@ -124,17 +124,6 @@ def ta_all(frame: pd.DataFrame) -> dict[str, object]:
         *(frame[k].to_numpy(float) for k in ("timestamp", "high", "low", "close", "volume"))
     )
     return out
-
-
-def timed(fn: Callable[[], object], runs: int) -> list[float]:
-    """Return wall times of `runs` calls after one warm-up call."""
-    fn()
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return samples
 
 
 def interleaved(fns: dict[str, Callable[[], object]], runs: int) -> dict[str, float]:

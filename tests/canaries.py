@@ -43,3 +43,15 @@ def needles(c: dict[str, str]) -> list[str]:
         c["phone"][-6:],
         c["email"].split("@")[0],
     ]
+
+
+def secret_messages(c: dict[str, str]) -> list[str]:
+    """A user's messages that carry every canary, plus one harmless trading question."""
+    return [
+        f"my seed is {c['seed']} please keep it safe",
+        f"import this private key {c['key']} into the bot",
+        f"charge my card {c['card']} for the subscription",
+        f"send the BTC to {c['wallet']} tonight",
+        f"call me on {c['phone']} or mail {c['email']}",
+        "what is RSI 14 on BTC/USDT 4h?",
+    ]

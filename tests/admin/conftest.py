@@ -20,7 +20,7 @@ from bot.settings import Settings, load_settings
 from bot.web.server import create_app
 from privacy import redact
 from tests.admin.harness import serving
-from tests.canaries import make_canaries, needles
+from tests.canaries import make_canaries, needles, secret_messages
 from tests.fakes.scripted_model import ScriptedModel
 
 ADMIN = 900001
@@ -42,15 +42,7 @@ LEAK = redactor_miss()
 
 
 def session_lines(c: dict[str, str]) -> list[str]:
-    return [
-        f"my seed is {c['seed']} please keep it safe",
-        f"import this private key {c['key']} into the bot",
-        f"charge my card {c['card']} for the subscription",
-        f"send the BTC to {c['wallet']} tonight",
-        f"call me on {c['phone']} or mail {c['email']}",
-        "what is RSI 14 on BTC/USDT 4h?",
-        LEAK_LINE.format(LEAK),
-    ]
+    return [*secret_messages(c), LEAK_LINE.format(LEAK)]
 
 
 def leaky_model(lines: list[str]) -> ScriptedModel:

@@ -26,6 +26,8 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
+from tests.fakes.serving import serve_on_loopback
+
 OHLCV = Path(__file__).resolve().parents[2] / "trading" / "data" / "ohlcv"
 INTERVAL_MS = {
     "1m": 60_000,
@@ -164,12 +166,7 @@ class FakeBinance:
     async def __aenter__(self) -> FakeBinance:
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self._dispatch)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.url = f"http://127.0.0.1:{port}"
+        self._runner, self.url = await serve_on_loopback(app)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

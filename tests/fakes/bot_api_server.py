@@ -27,6 +27,7 @@ from typing import Any
 
 from aiohttp import ClientSession, web
 
+from tests.fakes.serving import serve_on_loopback
 from tests.fakes.telegram_html import BadRequest
 
 BOT_ID = 7000001
@@ -350,12 +351,7 @@ class BotApiServer:
         self.url = ""
 
     async def __aenter__(self) -> BotApiServer:
-        self._runner = web.AppRunner(make_app(self.api), access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.url = f"http://127.0.0.1:{port}"
+        self._runner, self.url = await serve_on_loopback(make_app(self.api))
         return self
 
     async def __aexit__(self, *exc: object) -> None:

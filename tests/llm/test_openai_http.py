@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from aiohttp import web
 
 from bot.app import Overrides, open_runtime
 from bot.settings import LlmBackend
 from llm import Generation, Message, ModelFailed, ModelGate, ModelTimeout, Role
 from llm.openai_http import OpenAIHttpModel
+from tests.fakes.serving import serve_on_loopback
 from tests.llm.conftest import ask
 from tests.llm.openai_server import OpenAIServer
 
@@ -20,13 +20,9 @@ MSGS = [Message(Role.SYSTEM, "be brief"), Message(Role.USER, "what is RSI?")]
 @pytest.fixture
 async def server() -> AsyncIterator[tuple[OpenAIServer, str]]:
     fake = OpenAIServer()
-    runner = web.AppRunner(fake.app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    runner, url = await serve_on_loopback(fake.app)
     try:
-        yield fake, f"http://127.0.0.1:{port}"
+        yield fake, url
     finally:
         await runner.cleanup()
 

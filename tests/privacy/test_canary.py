@@ -18,7 +18,7 @@ from bot.app import Overrides, Runtime, open_runtime
 from bot.console import run_console
 from bot.logs import configure_logging
 from privacy.logfilter import RedactingFilter
-from tests.canaries import make_canaries
+from tests.canaries import make_canaries, secret_messages
 from tests.canaries import needles as needles_of
 from tests.fakes.scripted_model import ScriptedModel
 
@@ -31,12 +31,7 @@ def _script(c: dict[str, str]) -> str:
         [
             "/privacy",
             "1",  # press "Opt in"
-            f"my seed is {c['seed']} please keep it safe",
-            f"import this private key {c['key']} into the bot",
-            f"charge my card {c['card']} for the subscription",
-            f"send the BTC to {c['wallet']} tonight",
-            f"call me on {c['phone']} or mail {c['email']}",
-            "what is RSI 14 on BTC/USDT 4h?",
+            *secret_messages(c),
             "",
         ]
     )
