@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 COLUMNS = ("timestamp", "open", "high", "low", "close", "volume")
-PRICE_COLUMNS = ("open", "high", "low", "close")
 
 
 @dataclass(frozen=True, slots=True)

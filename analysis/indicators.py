@@ -222,14 +222,6 @@ def stochastic(
     return np.where(np.isnan(slow_d), np.nan, slow_k), slow_d
 
 
-def stoch_rsi(
-    close: np.ndarray, n: int = 14, rsi_n: int = 14, k: int = 3, d: int = 3
-) -> tuple[np.ndarray, np.ndarray]:
-    """Return StochRSI %K and %D on a 0-100 scale (stochastic of RSI, smoothed)."""
-    r = rsi(close, rsi_n)
-    return stochastic(r, r, r, n, k, d)
-
-
 def cci(high: np.ndarray, low: np.ndarray, close: np.ndarray, n: int = 20) -> np.ndarray:
     """Return the CCI of the typical price (mean absolute deviation, factor 0.015)."""
     tp = (high + low + close) / 3.0

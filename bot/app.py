@@ -170,12 +170,8 @@ def _build_trading(services: Services, overrides: Overrides) -> None:
     from trading.venues import LiveAccount, Venues
 
     settings = services.settings
-    market = overrides.market or getattr(services, "market", None)
-    if market is None:
-        from trading.replay import ReplayConfig, ReplayMarket
-
-        market = ReplayMarket(ReplayConfig(), services.clock)
-        services.closers.append(market.close)
+    market = services.market
+    assert market is not None, "_build_market runs first"
     live = settings.trading_mode.value == "live" and settings.live_trading_enabled
 
     def live_account(api_key: str, secret: str) -> LiveAccount:
@@ -252,7 +248,8 @@ def _build_qa(services: Services, overrides: Overrides) -> None:
     from privacy import redact
 
     model = overrides.chat_model or build_chat_model(services.settings)
-    market = overrides.market or getattr(services, "market", None)
+    market = services.market
+    assert market is not None, "_build_market runs first"
     memory = ConversationMemory(redact=lambda text: redact(text).text)
 
     async def remember(req: Request, reply: str) -> None:
@@ -276,7 +273,7 @@ async def open_runtime(
     """Build services, registry and conversation; the caller must `await runtime.close()`."""
     services = build_services(settings, clock=clock, overrides=overrides)
     registry = build_registry()
-    for register in (overrides.extra_features if overrides else ()):
+    for register in overrides.extra_features if overrides else ():
         register(registry)
     return Runtime(
         services=services, registry=registry, conversation=Conversation(registry, services)

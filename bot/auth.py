@@ -94,7 +94,3 @@ class UserRateLimiter:
         ]
         for uid in full:
             del self._buckets[uid]
-
-    @property
-    def tracked(self) -> int:
-        return len(self._buckets)

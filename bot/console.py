@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from bot.conversation import Attachment, Button, ChatKind, Conversation, Reply, Request, Response
+from bot.conversation import Attachment, Button, ChatKind, Conversation, Reply, Request
 from bot.incidents import incident_reply
 
 PROMPT = "you> "
@@ -102,8 +102,3 @@ async def run_console(
         if line.strip():
             await session.handle_line(line.rstrip("\n"))
     out.flush()
-
-
-async def respond_all(conversation: Conversation, req: Request) -> list[Response]:
-    """Answer one request (helper for scripted use and tests)."""
-    return await conversation.handle(req)

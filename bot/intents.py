@@ -21,10 +21,12 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
+from trading.ports import TIMEFRAME_MS
+
 DEFAULT_QUOTE = "USDT"
 _FIAT_LIKE = frozenset({"USDT", "USD", "EUR", "JPY"})
 QUOTES = ("FDUSD", "USDT", "USDC", "BUSD", "TUSD", "USD", "EUR", "JPY", "BTC", "ETH", "BNB")
-SUPPORTED_TIMEFRAMES = ("1m", "5m", "15m", "30m", "1h", "4h", "1d", "1w")
+SUPPORTED_TIMEFRAMES = tuple(TIMEFRAME_MS)
 MAX_PARSE_CHARS = 300
 
 # Coin names people write instead of tickers (lower-case / Japanese) -> base asset.

@@ -7,7 +7,6 @@ the environment as base64 (the caller passes it in; this module never reads os.e
 from __future__ import annotations
 
 import base64
-import os
 import secrets
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from privacy.errors import DecryptionError
+from privacy.keyfile import load_or_create_secret_file
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
@@ -23,16 +23,9 @@ VERSION = b"\x01"
 
 def load_or_create_key(path: Path) -> bytes:
     """Return the key stored at `path`, creating it (0600) on first use."""
-    if path.exists():
-        key = path.read_bytes()
-        if len(key) != KEY_BYTES:
-            raise DecryptionError(f"key file {path.name} has the wrong size")
-        return key
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_bytes(KEY_BYTES)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as out:
-        out.write(key)
+    key = load_or_create_secret_file(path, KEY_BYTES)
+    if len(key) != KEY_BYTES:
+        raise DecryptionError(f"key file {path.name} has the wrong size")
     return key
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
-import secrets
 from pathlib import Path
+
+from privacy.keyfile import load_or_create_secret_file
 
 SECRET_BYTES = 32
 PSEUDONYM_HEX = 16
@@ -14,14 +14,7 @@ PSEUDONYM_HEX = 16
 
 def load_or_create_secret(path: Path) -> bytes:
     """Return the HMAC secret stored at `path`, creating it (0600) at first start."""
-    if path.exists():
-        return path.read_bytes()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    secret = secrets.token_bytes(SECRET_BYTES)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as out:
-        out.write(secret)
-    return secret
+    return load_or_create_secret_file(path, SECRET_BYTES)
 
 
 class Pseudonymizer:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -123,12 +124,30 @@ def rsi(frame: pd.DataFrame, period: int = RSI_PERIOD) -> list[float]:
     return wilder_rsi(frame["close"].to_numpy(dtype="float64"), period).tolist()
 
 
+class AlertSeries:
+    """The values alerts look at, computed once per candle frame (RSI only when asked)."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self.timestamps: list[int] = frame["timestamp"].tolist()
+        self.closes: list[float] = frame["close"].tolist()
+
+    @cached_property
+    def rsi(self) -> list[float]:
+        return rsi(self.frame)
+
+
 def first_hit(rule: AlertRule, frame: pd.DataFrame, after_ms: int) -> tuple[int, Decimal] | None:
     """Return (candle open ms, value) of the first candle opening after `after_ms` that meets
     the rule, or None. `frame` holds closed candles only."""
-    values = rsi(frame) if rule.is_rsi else frame["close"].tolist()
+    return first_hit_in(rule, AlertSeries(frame), after_ms)
+
+
+def first_hit_in(rule: AlertRule, series: AlertSeries, after_ms: int) -> tuple[int, Decimal] | None:
+    """Like first_hit, on values already computed for the frame."""
+    values = series.rsi if rule.is_rsi else series.closes
     level = float(rule.threshold)
-    for ts, value in zip(frame["timestamp"].tolist(), values, strict=True):
+    for ts, value in zip(series.timestamps, values, strict=True):
         if ts <= after_ms or value != value:  # value != value: NaN during RSI warm-up
             continue
         above = rule.kind in (AlertKind.PRICE_ABOVE, AlertKind.RSI_ABOVE)
@@ -256,6 +275,7 @@ class AlertService:
         if frame.empty:
             return 0
         newest = int(frame["timestamp"].iloc[-1])
+        series = AlertSeries(frame)
         fired = 0
         with Session(self.engine) as session:
             for row in rows:
@@ -264,7 +284,7 @@ class AlertService:
                 after = row.checked_until_ms
                 if after is None:
                     after = _ms(row.created_at) - tf_ms
-                hit = first_hit(row.to_alert().rule, frame, after)
+                hit = first_hit_in(row.to_alert().rule, series, after)
                 values: dict[str, Any] = {"checked_until_ms": newest}
                 if hit is not None:
                     values |= {

@@ -30,7 +30,6 @@ T = TypeVar("T")
 Monotonic = Callable[[], float]
 REPORT_CANDLES = 500
 BACKTEST_CANDLES = 5000
-CHART_CANDLES = 120
 MTF_TIMEFRAMES = ("15m", "1h", "4h", "1d")
 
 
@@ -115,11 +114,6 @@ class MarketService:
         self._tickers = _SingleFlight(self.config.ticker_ttl_s, monotonic)
         self._symbols = _SingleFlight(self.config.symbols_ttl_s, monotonic)
         self._reports = _SingleFlight(float("inf"), monotonic)
-
-    @property
-    def upstream_fetches(self) -> int:
-        """Return how many candle fetches reached the source (for tests and benchmarks)."""
-        return self._candles.fetches
 
     # -- MarketData ---------------------------------------------------------------------
     async def symbols(self) -> frozenset[str]:

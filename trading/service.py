@@ -15,7 +15,7 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
 from sqlalchemy import Engine
 
@@ -33,6 +33,7 @@ from trading.errors import (
 )
 from trading.execution import OrderDesk
 from trading.models import OrderState, ProposalStatus, TradeProposal
+from trading.paper import truncate
 from trading.portfolio import Fill, Ledger, Position, build_ledger, start_of_day
 from trading.ports import Balance, Exchange, MarketData, OrderStatus, Side
 from trading.store import TradingStore
@@ -283,7 +284,7 @@ class TradingService:
         positions = self.ledger(row.user_id).positions
         for leg, pos in enumerate(positions, start=1):
             rules = await exchange.market_rules(pos.symbol)
-            amount = _truncate(min(pos.amount, free.get(rules.base, Decimal(0))), rules.amount_step)
+            amount = truncate(min(pos.amount, free.get(rules.base, Decimal(0))), rules.amount_step)
             if amount <= 0:
                 continue
             order = self.store.add_leg(
@@ -397,10 +398,6 @@ class TradingService:
         return await self._rating(symbol) if self._rating else None
 
 
-def _truncate(value: Decimal, step: Decimal) -> Decimal:
-    return (value / step).to_integral_value(rounding=ROUND_DOWN) * step
-
-
 def _size(
     ask: TradeAsk, ref: Decimal, step: Decimal, balances: tuple[Balance, ...], base: str
 ) -> Decimal:
@@ -416,7 +413,7 @@ def _size(
     free = next((b.free for b in balances if b.asset == base), Decimal(0))
     if ask.side is Side.SELL and amount * Decimal("0.99") <= free < amount:
         amount = free
-    return _truncate(amount, step)
+    return truncate(amount, step)
 
 
 def ta_rating(market: MarketData, timeframe: str = "1h") -> Rating:

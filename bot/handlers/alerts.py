@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from bot.conversation import Button, CallbackRoute, Command, Handled, Registry, Reply, Request
 from bot.errors import UserError
-from bot.intents import parse_symbol, parse_timeframe
+from bot.intents import SUPPORTED_TIMEFRAMES, parse_symbol, parse_timeframe
 from bot.services import Services
 
 if TYPE_CHECKING:
@@ -42,7 +42,8 @@ def parse_alert(args: str) -> AlertRule:
     indicator = rest.pop(0) if rest[0] in ("rsi", "price") else "price"
     timeframe = parse_timeframe(rest[-1]) if len(rest) > 2 else None
     if len(rest) > 2 and timeframe is None:
-        raise UserError(f"Unknown timeframe {rest[-1][:10]}; use 1m, 5m, 15m, 1h, 4h or 1d.")
+        choices = ", ".join(SUPPORTED_TIMEFRAMES)
+        raise UserError(f"Unknown timeframe {rest[-1][:10]}; use one of {choices}.")
     if timeframe is not None:
         rest = rest[:-1]
     if len(rest) != 2 or rest[0] not in _OPS:

@@ -1,5 +1,5 @@
 """Checksum validators that turn "looks like" into "is": Luhn, IBAN, Base58Check, bech32,
-EIP-55, Japanese My Number, Verhoeff (Aadhaar) and the BIP-39 word lists.
+Japanese My Number, Verhoeff (Aadhaar) and the BIP-39 word lists.
 
 The BIP-39 lists come from the `mnemonic` package (MIT), read once on first use.
 """
@@ -95,67 +95,6 @@ def bech32_valid(text: str) -> bool:
         return False
     expanded = [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp]
     return _polymod(expanded + values) in _BECH32_CONSTS
-
-
-_KECCAK_RC = (
-    0x0000000000000001, 0x0000000000008082, 0x800000000000808A, 0x8000000080008000,
-    0x000000000000808B, 0x0000000080000001, 0x8000000080008081, 0x8000000000008009,
-    0x000000000000008A, 0x0000000000000088, 0x0000000080008009, 0x000000008000000A,
-    0x000000008000808B, 0x800000000000008B, 0x8000000000008089, 0x8000000000008003,
-    0x8000000000008002, 0x8000000000000080, 0x000000000000800A, 0x800000008000000A,
-    0x8000000080008081, 0x8000000000008080, 0x0000000080000001, 0x8000000080008008,
-)  # fmt: skip
-_KECCAK_ROT = (
-    (0, 36, 3, 41, 18), (1, 44, 10, 45, 2), (62, 6, 43, 15, 61),
-    (28, 55, 25, 21, 56), (27, 20, 39, 8, 14),
-)  # fmt: skip
-_MASK = (1 << 64) - 1
-
-
-def _rol(v: int, n: int) -> int:
-    return ((v << n) | (v >> (64 - n))) & _MASK if n else v
-
-
-def _keccak_f(a: list[list[int]]) -> None:
-    for rc in _KECCAK_RC:
-        c = [a[x][0] ^ a[x][1] ^ a[x][2] ^ a[x][3] ^ a[x][4] for x in range(5)]
-        d = [c[(x - 1) % 5] ^ _rol(c[(x + 1) % 5], 1) for x in range(5)]
-        for x in range(5):
-            for y in range(5):
-                a[x][y] ^= d[x]
-        b = [[0] * 5 for _ in range(5)]
-        for x in range(5):
-            for y in range(5):
-                b[y][(2 * x + 3 * y) % 5] = _rol(a[x][y], _KECCAK_ROT[x][y])
-        for x in range(5):
-            for y in range(5):
-                a[x][y] = b[x][y] ^ (~b[(x + 1) % 5][y] & b[(x + 2) % 5][y])
-        a[0][0] ^= rc
-
-
-def keccak256(data: bytes) -> bytes:
-    """Return the Keccak-256 digest (Ethereum's, not NIST SHA3-256)."""
-    rate = 136
-    padded = bytearray(data) + b"\x01" + b"\0" * ((-len(data) - 1) % rate)
-    padded[-1] |= 0x80
-    state = [[0] * 5 for _ in range(5)]
-    for off in range(0, len(padded), rate):
-        block = padded[off : off + rate]
-        for i in range(rate // 8):
-            state[i % 5][i // 5] ^= int.from_bytes(block[8 * i : 8 * i + 8], "little")
-        _keccak_f(state)
-    out = b"".join(state[i % 5][i // 5].to_bytes(8, "little") for i in range(4))
-    return out
-
-
-def eip55_valid(address: str) -> bool:
-    """Return True when a mixed-case 0x address carries a valid EIP-55 checksum."""
-    body = address[2:]
-    digest = keccak256(body.lower().encode()).hex()
-    for ch, nibble in zip(body, digest[: len(body)], strict=True):
-        if ch.isalpha() and (ch.isupper() != (int(nibble, 16) >= 8)):
-            return False
-    return True
 
 
 def mynumber_valid(digits: str) -> bool:

@@ -90,7 +90,6 @@ KEY_CUE_RE = re.compile(
     r"(?i)(?:api[ _-]?key|api[ _-]?secret|secret(?:[ _-]?key)?|access[ _-]?key|token|\bkey)"
     r"(?:\s+(?:is|=|:)|\s*[:=：])?\s*(?P<v>[A-Za-z0-9_\-+/=]{12,200})(?![A-Za-z0-9_\-+/=])"
 )
-ACCOUNT_WORDS = re.compile(r"(?i)account|acct|口座")
 
 
 def _before(text: str, start: int, width: int = 40) -> str:
