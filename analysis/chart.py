@@ -9,7 +9,7 @@ so the lines start with their warm-up done.
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -17,6 +17,8 @@ from analysis.frame import to_ohlcv
 from analysis.table import indicator_arrays
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import pandas as pd
     from matplotlib.axes import Axes
 
@@ -25,8 +27,10 @@ MIN_BARS = 30
 UP, DOWN = "#26a69a", "#ef5350"
 
 
-def _candles(ax: Axes, x: np.ndarray, o: np.ndarray, h: np.ndarray, lo: np.ndarray, c: np.ndarray):
-    colour = np.where(c >= o, UP, DOWN)
+def _candles(
+    ax: Axes, x: np.ndarray, o: np.ndarray, h: np.ndarray, lo: np.ndarray, c: np.ndarray
+) -> None:
+    colour: Any = np.where(c >= o, UP, DOWN)
     ax.vlines(x, lo, h, colors=colour, linewidth=0.8)
     # Bodies as thick line segments: one collection instead of a patch per candle (fast).
     tick = (np.nanmax(h) - np.nanmin(lo)) * 0.002
@@ -39,7 +43,7 @@ def _bar_width(n: int) -> float:
     return max(1.0, 0.7 * 430.0 / max(n, 1))
 
 
-def _bars(ax: Axes, x: np.ndarray, values: np.ndarray, colour: np.ndarray) -> None:
+def _bars(ax: Axes, x: np.ndarray, values: np.ndarray, colour: Any) -> None:
     ax.vlines(x, 0, np.nan_to_num(values), colors=colour, linewidth=_bar_width(len(x)))
 
 
@@ -98,6 +102,39 @@ def chart_png(frame: pd.DataFrame, *, symbol: str, timeframe: str, bars: int = C
         ax.tick_params(labelbottom=False)
     _time_labels(axes[-1], c.timestamp[tail], timeframe)
     fig.subplots_adjust(left=0.08, right=0.86, top=0.95, bottom=0.05)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", pil_kwargs={"compress_level": 3})
+    return buffer.getvalue()
+
+
+EQUITY_SIZE_IN = (7.2, 4.8)
+EQUITY_DPI = 100
+
+
+def equity_png(times_ms: Sequence[int], values: Sequence[float], *, unit: str = "USDT") -> bytes:
+    """Return a PNG of a result curve: steps between points (UTC times in ms), zero marked,
+    the area above zero green and below red. 720x480 pixels."""
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    if len(times_ms) != len(values) or not values:
+        raise ValueError("times and values must be non-empty and of equal length")
+    x = np.asarray(times_ms, dtype="float64")
+    y = np.asarray(values, dtype="float64")
+    fig = Figure(figsize=EQUITY_SIZE_IN, dpi=EQUITY_DPI)
+    ax = fig.add_subplot()
+    ax.step(x, y, where="post", color="#1f77b4", linewidth=1.8)
+    ax.fill_between(x, y, 0, where=y >= 0, step="post", color=UP, alpha=0.25)
+    ax.fill_between(x, y, 0, where=y < 0, step="post", color=DOWN, alpha=0.25)
+    ax.axhline(0, color="#666666", linewidth=0.8)
+    ticks = np.linspace(x[0], x[-1], 4) if x[-1] > x[0] else x[:1]
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([pd.Timestamp(int(t), unit="ms").strftime("%m-%d %H:%M") for t in ticks])
+    ax.set_title(f"Trading result ({unit}): realised, then unrealised now — UTC", fontsize=13)
+    ax.yaxis.tick_right()
+    ax.tick_params(labelsize=10)
+    ax.grid(alpha=0.25)
+    fig.subplots_adjust(left=0.04, right=0.86, top=0.9, bottom=0.12)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", pil_kwargs={"compress_level": 3})
     return buffer.getvalue()

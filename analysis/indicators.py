@@ -5,7 +5,7 @@ values are NaN (never 0). Elementwise work and prefix sums are numpy; recursions
 Wilder, RSI), running extremes, Aroon, CCI's mean deviation, MFI, Bollinger's deviation and
 the session VWAP are single compiled passes (analysis.kernels), so the whole set stays within
 2x TA-Lib's time (benchmarks/ta.py). The `ta` package is not used: its OBV, Aroon and
-warm-up conventions differ from the reference (see the README). Zero denominators (flat
+warm-up conventions differ from the reference (see docs/analysis.md). Zero denominators (flat
 windows) give 0 where TA-Lib gives 0 (exact zero; TA-Lib's 1e-8 "is zero" for RSI is not
 copied, so micro-priced coins get a real RSI)."""
 
@@ -39,7 +39,8 @@ def _safe_div(num: np.ndarray, den: np.ndarray, scale: float = 1.0) -> np.ndarra
     flat = den == 0  # NaN compares unequal, so warm-up NaN stays NaN
     if flat.any():
         out[flat & ~np.isnan(num)] = 0.0
-    return out
+    result: np.ndarray = out
+    return result
 
 
 def _smooth(x: np.ndarray, alpha: float, seed_at: int, seed: float) -> np.ndarray:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -83,7 +84,8 @@ def vwma(close: np.ndarray, volume: np.ndarray, n: int = 20) -> np.ndarray:
 
 def _donchian_mid(c: Ohlcv, n: int) -> np.ndarray:
     hh, ll = ind.price_range(c.high, c.low, n)
-    return (hh + ll) / 2.0
+    mid: np.ndarray = (hh + ll) / 2.0
+    return mid
 
 
 def _ichimoku_vote(c: Ohlcv) -> np.ndarray:
@@ -99,8 +101,8 @@ def ma_votes(c: Ohlcv, known: Known | None = None) -> np.ndarray:
     """Return the 15 moving-average votes per bar (columns in MA_COMPONENTS order)."""
     cl = c.close
     periods = (10, 20, 30, 50, 100, 200)
-    cols = [_ma_vote(cl, _known(known, f"sma_{n}", lambda n=n: ind.sma(cl, n))) for n in periods]
-    cols += [_ma_vote(cl, _known(known, f"ema_{n}", lambda n=n: ind.ema(cl, n))) for n in periods]
+    cols = [_ma_vote(cl, _known(known, f"sma_{n}", partial(ind.sma, cl, n))) for n in periods]
+    cols += [_ma_vote(cl, _known(known, f"ema_{n}", partial(ind.ema, cl, n))) for n in periods]
     cols.append(_ma_vote(cl, hull_ma(cl, 9)))
     cols.append(_ma_vote(cl, vwma(cl, c.volume, 20)))
     cols.append(_ichimoku_vote(c))
@@ -124,7 +126,8 @@ def _cross_vote(
 def awesome_oscillator(c: Ohlcv) -> np.ndarray:
     """Return SMA5(hl2) - SMA34(hl2)."""
     hl2 = (c.high + c.low) / 2.0
-    return ind.sma(hl2, 5) - ind.sma(hl2, 34)
+    ao: np.ndarray = ind.sma(hl2, 5) - ind.sma(hl2, 34)
+    return ao
 
 
 def _ao_vote(ao: np.ndarray) -> np.ndarray:
@@ -142,7 +145,8 @@ def ultimate_oscillator(c: Ohlcv) -> np.ndarray:
     tr = np.fmax(c.high, prev_close) - low
     bp[0] = tr[0] = np.nan
     avgs = [ind._safe_div(ind.rolling_sum(bp, n), ind.rolling_sum(tr, n)) for n in (7, 14, 28)]
-    return 100.0 * (4.0 * avgs[0] + 2.0 * avgs[1] + avgs[2]) / 7.0
+    uo: np.ndarray = 100.0 * (4.0 * avgs[0] + 2.0 * avgs[1] + avgs[2]) / 7.0
+    return uo
 
 
 def _oscillator_inputs(c: Ohlcv, known: Known | None) -> dict[str, np.ndarray]:

@@ -21,9 +21,9 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.report import print_table, summary_ms, timed, write_json
 from bot.app import build_services, open_runtime
-from bot.conversation import Request
+from bot.core.conversation import Request
 from bot.settings import load_settings
-from bot.web.server import create_app
+from bot.transports.web.server import create_app
 from privacy import redact
 from tests.admin.harness import serving
 

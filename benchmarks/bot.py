@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from benchmarks.report import print_table, summary_ms, write_json  # noqa: E402
-from bot.outgoing import STREAM_SUFFIX  # noqa: E402
+from bot.core.outgoing import STREAM_SUFFIX  # noqa: E402
 from tests.fakes.bot_api_server import BotApiServer, FakeBotApi, SentMessage  # noqa: E402
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawq"

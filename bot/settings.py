@@ -12,7 +12,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from bot.errors import ConfigError
+from bot.core.errors import ConfigError
 from trading.catalog import known_exchange_ids
 
 BUNDLED_MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -48,7 +48,7 @@ def _split_csv(value: object) -> object:
 
 
 class Settings(BaseSettings):
-    """Every operator setting. The README's configuration table lists each one."""
+    """Every operator setting; docs/configuration.md is generated from these descriptions."""
 
     model_config = SettingsConfigDict(
         env_prefix="QNABOT_", env_file=".env", extra="ignore", populate_by_name=True
@@ -76,18 +76,28 @@ class Settings(BaseSettings):
     user_rate_per_min: int = Field(30, ge=1, le=6000, description="Requests per user per minute.")
     user_burst: int = Field(10, ge=1, le=1000, description="Requests a user may send at once.")
     alert_check_interval_s: int = Field(
-        60, ge=5, le=3600, description="How often alerts are checked on closed candles."
+        60, ge=5, le=3600, description="How often alerts and watches are checked on closed candles."
     )
     alert_max_per_user: int = Field(20, ge=1, le=500, description="Active alerts per user.")
     alert_notify_per_hour: int = Field(
         10, ge=1, le=1000, description="Alert messages per user per hour (more wait)."
+    )
+    watch_max_per_user: int = Field(
+        10, ge=1, le=200, description="Active /watch rules per user (each can propose trades)."
     )
     exchange_id: str = Field("binance", description="ccxt exchange id.")
     exchange_api_url: str = Field("", description="Override of the exchange REST base URL.")
     trading_mode: TradingMode = Field(TradingMode.PAPER, description="paper or live.")
     live_trading_enabled: bool = Field(False, description="Second switch required for live mode.")
     proposal_ttl_s: int = Field(60, ge=5, le=3600, description="Seconds a proposal stays valid.")
-    price_tolerance_pct: float = Field(0.5, gt=0, le=20, description="Re-ask above this move.")
+    price_tolerance_pct: float = Field(
+        0.5,
+        gt=0,
+        le=20,
+        description=(
+            "Approval re-checks the price; above this move (%) it shows a fresh card to approve."
+        ),
+    )
     paper_start_usdt: float = Field(
         10000.0, gt=0, le=1e9, description="USDT in a new paper wallet."
     )
@@ -118,7 +128,8 @@ class Settings(BaseSettings):
         default_factory=list, description="Telegram user ids allowed to use admin commands."
     )
     allow_remote: Annotated[list[str], NoDecode] = Field(
-        default_factory=list, description="Hosts allowed for non-local database/LLM endpoints."
+        default_factory=list,
+        description="Hosts allowed off this machine (database, LLM, proxies, overrides).",
     )
     console_user_id: int = Field(1, description="User id the terminal chat acts as.")
     log_level: str = Field("INFO", description="Root log level.")
@@ -138,7 +149,11 @@ class Settings(BaseSettings):
         None, description="Admin web console login token; unset = a fresh one printed at start."
     )
     redaction_regressions_file: Path | None = Field(
-        None, description="Where flagged redaction misses go; empty = <data_dir>/redaction_..."
+        None,
+        description=(
+            "JSONL where admins' flagged redaction misses go (regression cases); "
+            "empty = <data_dir>/redaction_regressions.jsonl."
+        ),
     )
 
     @field_validator("admin_ids", "allow_remote", "allowed_user_ids", mode="before")

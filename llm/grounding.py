@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
 _NUMBER = re.compile(r"(?<![\w.])[-+−]?\d[\d,]*(?:\.\d+)?(?:[a-zA-Z%]+)?")
 _TICKER = re.compile(r"(?<![\w/])[A-Z][A-Z0-9]{1,9}(?:/[A-Z]{2,6})?(?![\w/])")
@@ -110,8 +111,9 @@ def tickers_in(text: str, known: frozenset[str]) -> set[str]:
 class _Sources:
     def __init__(self, texts: Iterable[str]) -> None:
         joined = "\n".join(texts)
-        self.tokens = {t.replace(",", "").lower() for t in numbers_in(joined)}
-        self.values = [v for v in (_value(t) for t in numbers_in(joined)) if v is not None]
+        found = numbers_in(joined)
+        self.tokens = {t.replace(",", "").lower() for t in found}
+        self.values = [v for v in map(_value, found) if v is not None]
         self.upper = set(re.findall(r"[A-Z][A-Z0-9]{1,9}", joined))
 
     def supports_number(self, token: str) -> bool:
@@ -136,6 +138,7 @@ class _Sources:
         return all(part in self.upper for part in token.split("/"))
 
 
+@lru_cache(maxsize=8192)  # every answer and note is stemmed on every check
 def _stem(word: str) -> str:
     for suffix in ("ing", "ed", "es", "s", "ly"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
@@ -143,9 +146,14 @@ def _stem(word: str) -> str:
     return word
 
 
+def content_stems(text: str) -> set[str]:
+    """Return the stemmed content words of a text (common words dropped)."""
+    return {_stem(w) for w in _CONTENT.findall(text.lower()) if w not in _COMMON}
+
+
 def word_support(answer: str, sources: Iterable[str]) -> float:
     """Return the share of the answer's content words that occur (stemmed) in the sources."""
-    words = {_stem(w) for w in _CONTENT.findall(answer.lower()) if w not in _COMMON}
+    words = content_stems(answer)
     if not words:
         return 1.0
     known = {_stem(w) for w in _CONTENT.findall("\n".join(sources).lower())}
@@ -155,10 +163,8 @@ def word_support(answer: str, sources: Iterable[str]) -> float:
 def informative_words(answer: str, sources: Iterable[str], question: str) -> int:
     """Return how many distinct source words the answer adds beyond the question's words."""
 
-    def stems(text: str) -> set[str]:
-        return {_stem(w) for w in _CONTENT.findall(text.lower()) if w not in _COMMON}
-
-    return len((stems(answer) & stems("\n".join(sources))) - stems(question))
+    found = content_stems(answer) & content_stems("\n".join(sources))
+    return len(found - content_stems(question))
 
 
 def repeats_itself(answer: str, span: int = 5) -> bool:
@@ -174,9 +180,17 @@ def repeats_itself(answer: str, span: int = 5) -> bool:
 
 
 def check(
-    answer: str, sources: Iterable[str], known_tickers: frozenset[str] = MAJOR_TICKERS
+    answer: str,
+    sources: Iterable[str],
+    known_tickers: frozenset[str] = MAJOR_TICKERS,
+    *,
+    wording: bool = True,
 ) -> Grounding:
-    """Return whether every number and ticker in `answer` is supported by `sources`."""
+    """Return whether every number and ticker in `answer` is supported by `sources`.
+
+    With `wording`, the answer's words as a whole must be the sources' too; a caller that
+    judges wording sentence by sentence (llm.claims) passes False and skips that work.
+    """
     if len(answer.strip()) < MIN_ANSWER_CHARS:
         return Grounding(ok=False, unsupported=("(empty answer)",))
     texts = list(sources)
@@ -186,6 +200,6 @@ def check(
     if repeats_itself(answer):
         bad.append("(repetition)")
     prose = _TICKER.sub(" ", answer)  # tickers were checked above
-    if has_latin_words(answer) and word_support(prose, texts) < MIN_WORD_SUPPORT:
+    if wording and has_latin_words(answer) and word_support(prose, texts) < MIN_WORD_SUPPORT:
         bad.append("(wording not in the sources)")
     return Grounding(ok=not bad, unsupported=tuple(dict.fromkeys(bad)))

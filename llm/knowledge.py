@@ -14,9 +14,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from llm.safety import safety_entries
+
 BUNDLED = Path(__file__).with_name("data") / "knowledge.jsonl"
 _WORD = re.compile(r"[a-z0-9]+(?:[%/][a-z0-9]+)?")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
+SAFETY_SCORE = 1000.0  # a routed security entry outranks any keyword match
 KEYWORD_BONUS = 6.0  # an entry keyword quoted whole in the question beats partial matches
 _STOPWORD_TEXT = (
     "a an and are as at be but by can could do does did for from how i if in into is it its "
@@ -36,6 +39,16 @@ class Entry:
     text: str
     keywords: tuple[str, ...]
     ja_keywords: tuple[str, ...]
+    ja_title: str = ""
+    ja_text: str = ""
+
+    def text_in(self, language: str) -> str:
+        """Return the text in the language (English while the entry has no Japanese text)."""
+        return self.ja_text if language == "ja" and self.ja_text else self.text
+
+    def title_in(self, language: str) -> str:
+        """Return the title in the language (English while the entry has no Japanese title)."""
+        return self.ja_title if language == "ja" and self.ja_title else self.title
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +72,8 @@ def load_entries(path: Path = BUNDLED) -> list[Entry]:
                     text=doc["text"],
                     keywords=tuple(doc.get("keywords", ())),
                     ja_keywords=tuple(doc.get("ja", ())),
+                    ja_title=doc.get("ja_title", ""),
+                    ja_text=doc.get("ja_text", ""),
                 )
             )
     return entries
@@ -111,8 +126,15 @@ class KnowledgeBase:
         return self._entries.get(entry_id)
 
     def search(self, question: str, limit: int = 3) -> list[Hit]:
-        """Return the best entries for a question (empty when nothing relevant matches)."""
+        """Return the best entries for a question (empty when nothing relevant matches).
+
+        Safety questions (keys to "support", recovery offers, giveaways) get the security
+        entries first, whatever their words match (llm.safety).
+        """
         hits: dict[str, float] = {}
+        routed = [i for i in safety_entries(question) if i in self._entries]
+        if routed:
+            return [Hit(self._entries[i], SAFETY_SCORE - n) for n, i in enumerate(routed)][:limit]
         if has_japanese(question):
             for entry in self._entries.values():
                 found = sum(len(k) for k in entry.ja_keywords if k in question)

@@ -44,6 +44,7 @@ class LlamaCppModel:
         self._llama: Llama | None = None
         self._load_lock = threading.Lock()
         self._run_lock = threading.Lock()
+        self._running: set[threading.Event] = set()  # cancel events of generations under way
         self.tokens_generated = 0  # total pieces produced (a counter for tests and metrics)
 
     @property
@@ -79,9 +80,10 @@ class LlamaCppModel:
         self, messages: Sequence[Message], params: Generation, cancel: threading.Event
     ) -> Iterator[str]:
         llama = self._load()
+        self._running.add(cancel)
         with self._run_lock:
             try:
-                chunks: Iterator[Any] = llama.create_chat_completion(
+                chunks: Any = llama.create_chat_completion(
                     messages=[{"role": m.role.value, "content": m.content} for m in messages],  # type: ignore[misc]
                     max_tokens=params.max_tokens,
                     temperature=params.temperature,
@@ -97,6 +99,8 @@ class LlamaCppModel:
                         yield piece
             except (ValueError, RuntimeError) as exc:
                 raise _translate(exc, loading=False) from None
+            finally:
+                self._running.discard(cancel)
 
     def stream(self, messages: Sequence[Message], params: Generation) -> AsyncIterator[str]:
         """Yield answer tokens as llama.cpp produces them."""
@@ -107,8 +111,17 @@ class LlamaCppModel:
         return "".join([piece async for piece in self.stream(messages, params)])
 
     async def close(self) -> None:
-        """Free the model's memory."""
-        with self._load_lock:
+        """Stop any generation under way, then free the model's memory.
+
+        Freeing the model while a worker thread is still decoding crashes the process, so
+        close waits (off the event loop) for the generation lock after cancelling.
+        """
+        for cancel in list(self._running):
+            cancel.set()
+        await asyncio.to_thread(self._release)
+
+    def _release(self) -> None:
+        with self._run_lock, self._load_lock:
             llama, self._llama = self._llama, None
         if llama is not None:
             llama.close()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Sequence
+import socket
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 
+import httpcore
 import httpx
 
 from llm.errors import LlmError, ModelFailed, ModelTimeout, ModelUnavailable
@@ -40,19 +43,98 @@ def translate_httpx(exc: Exception) -> LlmError:
     return ModelFailed(f"model server: {type(exc).__name__}")
 
 
+AddressRule = Callable[[str], bool]
+"""Return True for an IP address the client may connect to (the caller's residency rule)."""
+
+
+class CheckedBackend(httpcore.AsyncNetworkBackend):
+    """Resolve once per connection, refuse addresses the rule rejects, connect to the checked one.
+
+    The start-time check saw a name resolve here; this keeps a later DNS answer (rebinding,
+    an edited hosts file) from sending a prompt anywhere else.
+    """
+
+    def __init__(self, rule: AddressRule) -> None:
+        self._rule = rule
+        self._inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        loop = asyncio.get_running_loop()
+        try:
+            lookup = loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            infos = await asyncio.wait_for(lookup, timeout)
+        except (OSError, TimeoutError):
+            raise httpcore.ConnectError("model server host does not resolve") from None
+        addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+        if not addresses or not all(self._rule(a) for a in addresses):
+            raise httpcore.ConnectError("model server address refused (data residency)")
+        failure = httpcore.ConnectError("model server unreachable")
+        for address in addresses:  # in the resolver's order, as a plain connect would
+            try:
+                return await self._inner.connect_tcp(
+                    address, port, timeout, local_address, socket_options
+                )
+            except httpcore.ConnectError as err:
+                failure = err
+        raise failure
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        return await self._inner.connect_unix_socket(path, timeout, socket_options)
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+def _transport(rule: AddressRule | None) -> httpx.AsyncHTTPTransport | None:
+    if rule is None:
+        return None
+    transport = httpx.AsyncHTTPTransport(trust_env=False)
+    # httpx has no network_backend argument: give its pool one (httpx's default limits).
+    transport._pool = httpcore.AsyncConnectionPool(
+        ssl_context=httpx.create_ssl_context(trust_env=False),
+        max_connections=100,
+        max_keepalive_connections=20,
+        keepalive_expiry=5.0,
+        network_backend=CheckedBackend(rule),
+    )
+    return transport
+
+
 class OpenAIHttpModel:
     """Chat completions from an OpenAI-compatible server at `base_url` (e.g. http://127.0.0.1:8080)."""
 
     def __init__(
-        self, base_url: str, *, model: str = "local", timeout_s: float = 30.0, api_key: str = ""
+        self,
+        base_url: str,
+        *,
+        model: str = "local",
+        timeout_s: float = 30.0,
+        api_key: str = "",
+        address_rule: AddressRule | None = None,
     ) -> None:
         self.name = f"openai_http:{base_url}"
         self._model = model
         root = base_url.rstrip("/")
         self._endpoint = root if root.endswith("/v1") else f"{root}/v1"
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        # trust_env=False: proxy variables never reroute prompts (data residency).
         self._client = httpx.AsyncClient(
-            timeout=httpx.Timeout(timeout_s, connect=min(5.0, timeout_s)), headers=headers
+            timeout=httpx.Timeout(timeout_s, connect=min(5.0, timeout_s)),
+            headers=headers,
+            trust_env=False,
+            transport=_transport(address_rule),
         )
 
     def _body(

@@ -61,7 +61,7 @@ def build_messages(
         parts.append(NOTES)
         # The best note in full, the others shortened: prompt length is time to first token.
         parts += [
-            f"- {e.title}: {e.text[: NOTE_CHARS if i == 0 else OTHER_NOTE_CHARS]}"
+            f"- {e.title}: {e.text_in(language)[: NOTE_CHARS if i == 0 else OTHER_NOTE_CHARS]}"
             for i, e in enumerate(entries)
         ]
     if facts:

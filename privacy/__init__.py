@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from privacy.pseudonym import Pseudonymizer
     from privacy.retention import RetentionReport
     from privacy.service import PrivacyService, RetentionDays
+    from privacy.service_review import FlaggedRecord, GateDropCounts, PrivacyReview
 
 _LAZY = {
     "AuditAction": "privacy.audit",
@@ -33,6 +34,9 @@ _LAZY = {
     "FinetuneFilter": "privacy.finetune_log",
     "FinetuneLog": "privacy.finetune_log",
     "FinetuneRecord": "privacy.finetune_log",
+    "FlaggedRecord": "privacy.service_review",
+    "GateDropCounts": "privacy.service_review",
+    "PrivacyReview": "privacy.service_review",
     "PrivacyService": "privacy.service",
     "Pseudonymizer": "privacy.pseudonym",
     "RetentionDays": "privacy.service",
@@ -51,7 +55,10 @@ __all__ = [
     "FinetuneFilter",
     "FinetuneLog",
     "FinetuneRecord",
+    "FlaggedRecord",
+    "GateDropCounts",
     "Label",
+    "PrivacyReview",
     "PrivacyService",
     "Pseudonymizer",
     "Redacted",

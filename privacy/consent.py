@@ -65,6 +65,6 @@ class ConsentStore:
     def delete(self, pseudonym: str) -> int:
         """Forget the user's choice; return rows deleted."""
         with Session(self._engine) as session:
-            result = session.exec(delete(ConsentRow).where(col(ConsentRow.pseudonym) == pseudonym))  # type: ignore[call-overload]
+            result = session.exec(delete(ConsentRow).where(col(ConsentRow.pseudonym) == pseudonym))
             session.commit()
             return int(result.rowcount)

@@ -8,6 +8,8 @@ values only, so raw text cannot reach this table by accident.
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -137,7 +139,7 @@ class FinetuneLog:
     def delete(self, record_id: int) -> bool:
         """Remove one kept turn (e.g. flagged by an admin); return whether it existed."""
         with Session(self._engine) as session:
-            result = session.exec(delete(FinetuneRow).where(col(FinetuneRow.id) == record_id))  # type: ignore[call-overload]
+            result = session.exec(delete(FinetuneRow).where(col(FinetuneRow.id) == record_id))
             session.commit()
             return bool(result.rowcount)
 
@@ -145,7 +147,7 @@ class FinetuneLog:
         """Remove every kept turn of one user; return how many."""
         with Session(self._engine) as session:
             stmt = delete(FinetuneRow).where(col(FinetuneRow.pseudonym) == pseudonym)
-            result = session.exec(stmt)  # type: ignore[call-overload]
+            result = session.exec(stmt)
             session.commit()
             return int(result.rowcount)
 
@@ -153,7 +155,7 @@ class FinetuneLog:
         """Remove kept turns older than `cutoff` (retention); return how many."""
         with Session(self._engine) as session:
             stmt = delete(FinetuneRow).where(col(FinetuneRow.created_at) < cutoff)
-            result = session.exec(stmt)  # type: ignore[call-overload]
+            result = session.exec(stmt)
             session.commit()
             return int(result.rowcount)
 
@@ -180,8 +182,16 @@ class FinetuneLog:
         return n
 
     def export_file(self, path: Path, flt: FinetuneFilter | None = None) -> int:
-        """Export to a file created 0600; return how many lines."""
+        """Export to a new 0600 file that then replaces `path`; return how many lines."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch(mode=0o600, exist_ok=True)
-        with path.open("w", encoding="utf-8") as out:
-            return self.export(out, flt)
+        # A fresh file (mkstemp makes it 0600) swapped in: an existing 0644 file, or a reader
+        # that already holds it open, never sees the export.
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                n = self.export(out, flt)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return n

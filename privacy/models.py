@@ -35,7 +35,9 @@ class FinetuneRow(SQLModel, table=True):
 
 
 class AuditRow(SQLModel, table=True):
-    """One audit record; `hash` chains it to the previous record (`prev_hash`)."""
+    """One audit record; `hash` chains it to the previous record (`prev_hash`), `mac` seals
+    the hash with a key outside the database, `evidence` (JSON) lists erased records or
+    anchors the oldest kept one. Rows written before MACs have neither (legacy)."""
 
     __tablename__ = "privacy_audit"
 
@@ -48,3 +50,5 @@ class AuditRow(SQLModel, table=True):
     detail: str
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+    mac: str | None = Field(default=None, max_length=64)
+    evidence: str | None = None

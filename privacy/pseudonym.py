@@ -29,3 +29,7 @@ class Pseudonymizer:
         """Return the pseudonym of a Telegram user id."""
         digest = hmac.new(self._secret, str(user_id).encode(), hashlib.sha256).hexdigest()
         return f"u_{digest[:PSEUDONYM_HEX]}"
+
+    def derived_key(self, label: str) -> bytes:
+        """Return a key for another purpose, derived from the secret with a distinct label."""
+        return hmac.new(self._secret, f"qnabot key: {label}".encode(), hashlib.sha256).digest()

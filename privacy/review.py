@@ -5,38 +5,49 @@ Flagging does two things:
    and a `RedactionFlag` row remembers that it happened (who, when, which kind — never what);
 2. a regression case is appended to a local JSONL file that the redaction tests read.
 
-The regression file must not become a second copy of the leak, so the private part is never
-written to it. It is replaced by a random *stand-in of the same shape*: every digit becomes a
-random digit, every letter a random letter of the same case, separators and punctuation stay,
-and checksums the redactor validates are recomputed (Luhn for card-like digit runs, mod-97
-check digits for IBAN-like strings). The stand-in therefore trips the same detector the real
-value should have tripped, while the real value cannot be recovered from the file. Only a
-short window of the (already redacted) context around it is kept, not the whole record.
+The regression file must not become a second copy of the leak, so no real value is written
+to it. The flagged value (widened to whole tokens, and over the neighbouring words of a seed
+phrase when the admin pasted only part of one) is replaced by a random *stand-in of the same
+shape*: every digit becomes a random digit of the same script (ASCII, full-width, Arabic-Indic
+…), every letter a random letter of the same case and script, BIP-39 words random words of the
+same list; separators and punctuation stay, and the checksums the redactor validates are
+recomputed (Luhn, IBAN mod-97). The context is at most 40 characters either side, taken from a
+*fresh* redaction of the record, and a context stretch the admission gate would still refuse
+is replaced by a stand-in as well.
 Limitation: formats whose checksum needs a hash we do not recompute (Base58Check, bech32,
-EIP-55) keep their shape but not their checksum, so they test the redactor's shape rules only.
+EIP-55, BIP-39's own checksum) keep their shape but not their checksum.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import secrets
-import string
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
 from sqlmodel import Field, SQLModel
 
+from privacy.gate import INVISIBLE, admit
+from privacy.gate_words import lexicon
+from privacy.redact import Redacted, redact
+from privacy.stand_in import seed_bits, stand_in
+
+__all__ = [
+    "RedactionFlag",
+    "RegressionCase",
+    "append_case",
+    "read_cases",
+    "regression_case",
+    "stand_in",
+]
+
 CONTEXT_CHARS = 40
-_CARD_RUN = re.compile(r"\d(?:[ -]?\d){12,18}")
-_IBAN = re.compile(r"\b([A-Z]{2})(\d{2})([A-Z0-9]{11,30})\b")
-_PREFIX = re.compile(
-    r"^(?:0x|bc1|tb1|ltc1|xprv|xpub|AKIA|ghp_|[a-z]{2,4}[-_](?:(?:live|test)[-_])?|[A-Z]{2}(?=\d\d[A-Z0-9]{11,30}$))"
-)
-_HEX = string.hexdigits
-_BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
-_B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_NEXT_WORD = re.compile(r"[\s/,\-|•·.;:_()#\d\u3000、]{1,8}([^\W\d_]+)")
+_PREV_WORD = re.compile(r"([^\W\d_]+)[\s/,\-|•·.;:_()#\d\u3000、]{1,8}$")
+_NEXT_GROUP = re.compile(r"[ \-./\u3000](\d+)(?![^\W\d_])")
+_PREV_GROUP = re.compile(r"(?<![^\W\d_])(\d+)[ \-./\u3000]$")
+_PLACEHOLDER = re.compile(r"<[A-Z][A-Z0-9_]{1,30}>")
 
 
 class RedactionFlag(SQLModel, table=True):
@@ -68,101 +79,101 @@ class RegressionCase:
         return json.dumps(doc, ensure_ascii=False)
 
 
-def _luhn_digit(body: str) -> str:
-    total = 0
-    for i, ch in enumerate(reversed(body)):
-        d = int(ch)
-        if i % 2 == 0:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return str((10 - total % 10) % 10)
-
-
-def _fix_luhn(text: str) -> str:
-    def fix(match: re.Match[str]) -> str:
-        run = match.group(0)
-        digits = [c for c in run if c.isdigit()]
-        last = _luhn_digit("".join(digits[:-1]))
-        cut = max(i for i, c in enumerate(run) if c.isdigit())
-        return run[:cut] + last + run[cut + 1 :]
-
-    return _CARD_RUN.sub(fix, text)
-
-
-def _fix_iban(text: str) -> str:
-    def fix(match: re.Match[str]) -> str:
-        country, _check, bban = match.groups()
-        moved = bban + country + "00"
-        number = int("".join(str(int(ch, 36)) for ch in moved))
-        return f"{country}{98 - number % 97:02d}{bban}"
-
-    return _IBAN.sub(fix, text)
-
-
-def _alphabet(body: str) -> str:
-    chars = {c for c in body if c.isascii() and c.isalnum()}
-    for alphabet in (_HEX, _BECH32, _B58):
-        if chars <= set(alphabet):
-            return alphabet
-    return string.digits + string.ascii_letters
-
-
-def _same_class(ch: str, alphabet: str) -> str:
-    if not (ch.isascii() and ch.isalnum()):
-        return ch if ch.isascii() or not ch.isalpha() else secrets.choice(string.ascii_lowercase)
-    for test in (str.isdigit, str.isupper, str.islower):
-        if test(ch):
-            pool = [c for c in alphabet if test(c)]
-            return secrets.choice(pool) if pool else ch
-    return ch
-
-
-def stand_in(value: str) -> str:
-    """Return a random value of the same shape (classes, separators, common checksums).
-
-    Structural prefixes (`0x`, `sk-`, `bc1`, an IBAN's country code, ...) and an e-mail's
-    top-level domain are kept: they say what kind of secret it is, not which one.
-    """
-    prefix_match = _PREFIX.match(value)
-    prefix = prefix_match.group(0) if prefix_match else ""
-    body = value[len(prefix) :]
-    suffix = ""
-    if "@" in body and "." in body.rsplit("@", 1)[1]:
-        body, dot, tld = body.rpartition(".")
-        suffix = dot + tld
-    alphabet = _alphabet(body)
-    shaped = prefix + "".join(_same_class(ch, alphabet) for ch in body) + suffix
-    return _fix_iban(_fix_luhn(shaped))
-
-
 def regression_case(record_text: str, leaked: str, label: str, at: datetime) -> RegressionCase:
     """Build the regression case for `leaked` inside `record_text` (raise ValueError if absent)."""
     leaked = leaked.strip()
     if len(leaked) < 3:
         raise ValueError("Paste at least 3 characters of the private part.")
-    first = record_text.find(leaked)
-    if first < 0:
+    hits = _occurrences(record_text, leaked)
+    if not hits:
         raise ValueError("That text does not appear in this record; copy it exactly.")
-    start = max(0, first - CONTEXT_CHARS)
-    last = record_text.rfind(leaked)
-    end = min(len(record_text), last + len(leaked) + CONTEXT_CHARS)
-    window = record_text[start:end]
-    replacement = stand_in(leaked)
-    pieces = window.split(leaked)
+    fresh = redact(record_text)  # today's redactor: context shows what it still misses, no more
+    edges = [0, *(x for hit in hits for x in hit), len(record_text)]
+    contexts = [
+        _context(record_text, fresh, a, b) for a, b in zip(edges[::2], edges[1::2], strict=True)
+    ]
+    contexts[0] = contexts[0][-CONTEXT_CHARS:]
+    contexts[-1] = contexts[-1][:CONTEXT_CHARS]
+    parts = [contexts[0]]
     spans: list[tuple[int, int]] = []
-    cursor = len(pieces[0])
-    for piece in pieces[1:]:
+    chosen: dict[str, str] = {}
+    cursor = len(contexts[0])
+    for (start, end), after in zip(hits, contexts[1:], strict=True):
+        value = record_text[start:end]
+        replacement = chosen.setdefault(value, stand_in(value))  # one stand-in per value
         spans.append((cursor, cursor + len(replacement)))
-        cursor += len(replacement) + len(piece)
-    text = replacement.join(pieces)
+        parts += [replacement, after]
+        cursor += len(replacement) + len(after)
+    text = "".join(parts)
     return RegressionCase(label=label, text=text, spans=tuple(spans), flagged_at=at.isoformat())
 
 
+def _occurrences(text: str, leaked: str) -> list[tuple[int, int]]:
+    """Return where `leaked` occurs, each widened to the whole value (merged when touching)."""
+    hits: list[tuple[int, int]] = []
+    pos = text.find(leaked)
+    while pos >= 0:
+        start, end = _widen(text, pos, pos + len(leaked))
+        if hits and start <= hits[-1][1]:
+            hits[-1] = (hits[-1][0], max(end, hits[-1][1]))
+        else:
+            hits.append((start, end))
+        pos = text.find(leaked, max(end, pos + 1))
+    return hits
+
+
+def _value_char(ch: str) -> bool:
+    return ch.isalnum() or ord(ch) in INVISIBLE
+
+
+def _widen(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen to whole tokens, and over neighbouring words of the same BIP-39 list."""
+    while start > 0 and _value_char(text[start - 1]) and _value_char(text[start]):
+        start -= 1
+    while end < len(text) and _value_char(text[end]) and _value_char(text[end - 1]):
+        end += 1
+    if any(c.isdecimal() for c in text[start:end]):  # the rest of a grouped number
+        while found := _PREV_GROUP.search(text, 0, start):
+            start = found.start(1)
+        while found := _NEXT_GROUP.match(text, end):
+            end = found.end(1)
+    bits = seed_bits(text[start:end])
+    if not bits:
+        return start, end
+    index = lexicon()[0]
+    while (found := _PREV_WORD.search(text, 0, start)) and index.get(
+        found.group(1).lower(), 0
+    ) & bits:
+        start = found.start(1)
+    while (found := _NEXT_WORD.match(text, end)) and index.get(found.group(1).lower(), 0) & bits:
+        end = found.end(1)
+    return start, end
+
+
+def _context(text: str, fresh: Redacted, start: int, end: int) -> str:
+    """Return text[start:end] as the fresh redaction shows it; a stand-in if the gate refuses it."""
+    parts: list[str] = []
+    pos = start
+    for span in fresh.spans:
+        if span.end <= start or span.start >= end:
+            continue
+        parts += [text[pos : max(pos, span.start)], f"<{span.label}>"]
+        pos = max(pos, span.end)
+    parts.append(text[pos:end] if pos < end else "")
+    shown = "".join(parts)
+    if admit(shown).admitted:
+        return shown
+    pieces = _PLACEHOLDER.split(shown)
+    tags = _PLACEHOLDER.findall(shown)
+    return "".join(stand_in(p) + t for p, t in zip(pieces, [*tags, ""], strict=True))
+
+
 def append_case(path: Path, case: RegressionCase) -> None:
-    """Append one case to the regression file (created with mode 0600 if missing)."""
+    """Append one case to the regression file (mode 0600, also when it already existed)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         path.touch(mode=0o600)
+    path.chmod(0o600)
     with path.open("a", encoding="utf-8") as out:
         out.write(case.to_json() + "\n")
 

@@ -3,6 +3,7 @@ the secret box, behind one object the bot (and other packages) call."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,16 +12,20 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from privacy.audit import AuditAction, AuditTrail
+from privacy.audit import SYSTEM_ACTOR, AuditAction, AuditTrail
+from privacy.audit_seal import AuditSeal
 from privacy.consent import ConsentStore
 from privacy.crypto import SecretBox
 from privacy.finetune_log import FinetuneFilter, FinetuneLog
+from privacy.gate import admit
+from privacy.gate_stats import GateDrops
 from privacy.pseudonym import Pseudonymizer
-from privacy.redact import redact
+from privacy.redact import Redacted, redact
 from privacy.retention import Retention, RetentionReport, RetentionRule
+from privacy.service_review import PrivacyReview
 
 log = logging.getLogger(__name__)
-SYSTEM_ACTOR = "system"
+AUDIT_KEY_LABEL = "audit trail"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,13 +48,26 @@ class PrivacyService:
         pseudonymizer: Pseudonymizer,
         box: SecretBox,
         retention_days: RetentionDays | None = None,
+        reclaim: Callable[[], None] | None = None,
+        *,
+        audit_checkpoint: Path,
+        redactor: Callable[[str], Redacted] = redact,
     ) -> None:
         self._clock = clock
+        self._redact = redactor  # a seam: tests stand in for a redactor that misses a value
+        # Run after every erasure and retention delete: the storage layer's step that pushes
+        # deleted rows out of the database files (this package does not know the database).
+        self._reclaim = reclaim
         self.pseudonymizer = pseudonymizer
         self.box = box
         self.consent = ConsentStore(engine, clock)
         self.finetune = FinetuneLog(engine, clock)
-        self.audit = AuditTrail(engine, clock)
+        self.gate_drops = GateDrops(engine, clock)
+        seal = AuditSeal(pseudonymizer.derived_key(AUDIT_KEY_LABEL), audit_checkpoint)
+        self.audit = AuditTrail(engine, clock, seal)
+        self.review = PrivacyReview(
+            engine, self.finetune, self.gate_drops, self.drop_finetune_record, clock
+        )
         self.retention = Retention()
         days = retention_days or RetentionDays()
         self.retention.add(RetentionRule("finetune", days.finetune, self.finetune.delete_before))
@@ -78,7 +96,15 @@ class PrivacyService:
         who = self.pseudonym(user_id)
         if not self.consent.has_consent(who):
             return None
-        return self.finetune.append(who, redact(user_text), redact(reply_text))
+        user, reply = self._redact(user_text), self._redact(reply_text)
+        admission = admit(user.text, reply.text)
+        if not admission.admitted:  # fail closed: not even the redacted turn is kept
+            self.gate_drops.add(admission.reasons)
+            reasons = ",".join(admission.reasons)
+            self.audit.record(SYSTEM_ACTOR, AuditAction.GATE_DROP, f"turn not kept: {reasons}")
+            log.info("finetune turn dropped by the gate reasons=%s", reasons)
+            return None
+        return self.finetune.append(who, user, reply)
 
     def export_finetune(self, path: Path, actor: str, flt: FinetuneFilter | None = None) -> int:
         """Write the fine-tuning log as chat JSONL (0600) and audit the export; return lines."""
@@ -86,6 +112,13 @@ class PrivacyService:
         self.audit.record(actor, AuditAction.EXPORT, f"finetune export: {n} records")
         log.info("finetune export records=%d", n)
         return n
+
+    def drop_finetune_record(self, record_id: int) -> bool:
+        """Delete one kept turn (an admin flagged it) down to the bytes; say if it existed."""
+        removed = self.finetune.delete(record_id)
+        if removed and self._reclaim is not None:
+            self._reclaim()
+        return removed
 
     def add_retention(self, kind: str, days: int, delete_before: Callable[[datetime], int]) -> None:
         """Let another feature's records expire on the same job."""
@@ -97,6 +130,8 @@ class PrivacyService:
         if report.total:
             detail = ", ".join(f"{k}={v}" for k, v in sorted(report.deleted.items()))
             self.audit.record(SYSTEM_ACTOR, AuditAction.RETENTION, detail)
+            if self._reclaim is not None:
+                self._reclaim()
         log.info("retention run deleted=%d", report.total)
         return report
 
@@ -115,9 +150,9 @@ class PrivacyService:
         """Delete consent and fine-tune rows; unlink audit records; audit the erasure."""
         who = self.pseudonym(user_id)
         deleted = self.finetune.delete_for(who) + self.consent.delete(who)
-        unlinked = self.audit.erase_actor(who)
-        self.audit.record(
-            SYSTEM_ACTOR, AuditAction.ERASURE, f"user erased: {deleted} rows, {unlinked} unlinked"
-        )
+        unlinked = self.audit.erase_actor(who, SYSTEM_ACTOR, f"user erased: {deleted} rows")
         log.info("privacy erasure rows=%d unlinked=%d", deleted, unlinked)
+        if self._reclaim is not None:
+            # /forget calls this owner last, so this covers every owner's deletes.
+            await asyncio.to_thread(self._reclaim)
         return deleted

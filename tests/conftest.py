@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
+from bot.core.storage import make_engine, migrate
 from bot.settings import Settings, load_settings
-from bot.storage import make_engine, migrate
 
 PG_URL = os.environ.get("QNABOT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SHARED = Path(__file__).resolve().parents[2] / "shared"

@@ -8,20 +8,11 @@ from pathlib import Path
 import pytest
 
 from bot.app import open_runtime
-from bot.console import ConsoleSession, run_console
-from bot.conversation import (
-    Access,
-    Button,
-    CallbackRoute,
-    ChatKind,
-    Command,
-    Reply,
-    Request,
-    split_callback,
-    split_command,
-)
-from bot.errors import UserError
+from bot.core.conversation import Button, ChatKind, Reply, Request
+from bot.core.errors import UserError
+from bot.core.registry import Access, CallbackRoute, Command, split_callback, split_command
 from bot.settings import Settings
+from bot.transports.console import ConsoleSession, run_console
 from tests.conftest import run_qnabot
 
 
@@ -146,7 +137,7 @@ def test_qnabot_chat_subprocess_prints_help(tmp_path: Path) -> None:
 
 
 async def test_turn_hooks_see_final_text_of_plain_and_streamed_replies(runtime) -> None:
-    from bot.conversation import Streamed
+    from bot.core.conversation import Streamed
 
     seen: list[tuple[int, str]] = []
 

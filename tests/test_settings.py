@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import ConfigError
+from bot.core.errors import ConfigError
 from bot.settings import LlmBackend, Settings, check_model_file, load_settings
 from tests.conftest import run_qnabot
 

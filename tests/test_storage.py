@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, inspect, text
 
-from bot.storage import get_value, make_engine, migrate, normalise_url, put_value
+from bot.core.storage import get_value, make_engine, migrate, normalise_url, put_value
 
 
 def test_migrations_create_schema(engine: Engine) -> None:

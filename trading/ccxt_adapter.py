@@ -2,8 +2,10 @@
 
 One client per account; markets are loaded once per client and shared by its calls. Every
 ccxt exception is translated by ERROR_MAP (walking the class tree, so subclasses added by a
-new ccxt release land on their parent's mapping). ccxt's own retries stay off: an order is
-sent exactly once and looked up by client order id when the outcome is unknown.
+new ccxt release land on their parent's mapping); a Binance error code in the answer takes
+precedence (trading.refusals). A generic error is never a refusal. ccxt's own retries stay
+off: an order is sent exactly once and looked up by client order id when the outcome is
+unknown. Orders read back without fills (a lookup) get their fees from the order's trades.
 `api_url` rewrites every URL in `urls['api']` (tests point it at a local server; the
 production path is the same code).
 """
@@ -13,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,14 +22,18 @@ import ccxt.async_support as ccxt_async
 from ccxt.base import errors as cx
 
 from trading import errors as te
+from trading import refusals
+from trading.ccxt_orders import ack as _ack
+from trading.ccxt_orders import dec as _dec
+from trading.ccxt_orders import fee as _fee
 from trading.ports import (
     TIMEFRAME_MS,
     Balance,
     Candles,
     MarketRules,
+    OcoRequest,
     OrderAck,
     OrderRequest,
-    OrderStatus,
     OrderType,
     Side,
     Ticker,
@@ -43,9 +48,11 @@ MAX_KLINES_PER_CALL = 1000
 _UNAVAILABLE = te.ExchangeUnavailable
 _REFUSED = te.ExchangeRefused
 ERROR_MAP: dict[type[cx.BaseError], type[te.TradingError]] = {
-    cx.BaseError: _REFUSED,
-    cx.ExchangeError: _REFUSED,
-    cx.OperationRejected: _REFUSED,
+    # A generic error says nothing definite (ccxt raises it for any code missing from its
+    # table for the host it talked to): the outcome is unknown, never "refused".
+    cx.BaseError: _UNAVAILABLE,
+    cx.ExchangeError: _UNAVAILABLE,
+    cx.OperationRejected: _UNAVAILABLE,
     cx.NoChange: _REFUSED,
     cx.MarginModeAlreadySet: _REFUSED,
     cx.ManualInteractionNeeded: _REFUSED,
@@ -88,9 +95,22 @@ ERROR_MAP: dict[type[cx.BaseError], type[te.TradingError]] = {
 }
 
 
-def translate(err: cx.BaseError, symbol: str = "") -> te.TradingError:
-    """Return our error for a ccxt error (its text, which may hold URLs, is not kept)."""
+def translate(err: cx.BaseError, symbol: str = "", *, sent: bool = False) -> te.TradingError:
+    """Return our error for a ccxt error (its text, which may hold URLs, is not kept).
+
+    `sent`: the call placed an order, so anything but a definite refusal means "outcome
+    unknown" (ExchangeUnavailable): the caller looks the order up before deciding.
+    """
     target = next(ERROR_MAP[c] for c in type(err).__mro__ if c in ERROR_MAP)
+    code = None if isinstance(err, cx.NetworkError) else refusals.error_code(str(err))
+    if code is not None:
+        refusal = refusals.refusal_for(code, str(err))
+        if refusal is not None:
+            target = refusal
+        elif sent:
+            target = _UNAVAILABLE
+    if sent and not issubclass(target, (te.ExchangeRefused, te.UnknownSymbol, _UNAVAILABLE)):
+        target = _UNAVAILABLE
     if target is te.UnknownSymbol:
         return te.UnknownSymbol(symbol or "?")
     return target(type(err).__name__)
@@ -103,48 +123,6 @@ def rewrite_urls(urls: Any, base: str) -> Any:
     if isinstance(urls, str) and urls.startswith("http"):
         return base.rstrip("/") + urlsplit(urls).path
     return urls
-
-
-def _dec(value: Any) -> Decimal:
-    return Decimal(str(value)) if value is not None else Decimal(0)
-
-
-_STATUS = {
-    "open": OrderStatus.OPEN,
-    "closed": OrderStatus.FILLED,
-    "canceled": OrderStatus.CANCELED,
-    "expired": OrderStatus.CANCELED,
-    "rejected": OrderStatus.REJECTED,
-}
-
-
-def _fee(order: dict[str, Any]) -> tuple[Decimal, str]:
-    fees = order.get("fees") or ([order["fee"]] if order.get("fee") else [])
-    fees = [f for f in fees if f and f.get("cost") is not None]
-    if not fees:
-        return Decimal(0), ""
-    return sum((_dec(f["cost"]) for f in fees), Decimal(0)), str(fees[0].get("currency") or "")
-
-
-def _ack(order: dict[str, Any], request_type: OrderType | None = None) -> OrderAck:
-    fee, fee_currency = _fee(order)
-    raw_type = str(order.get("type") or "").lower()
-    kind = request_type or (
-        OrderType(raw_type) if raw_type in ("market", "limit") else OrderType.STOP
-    )
-    return OrderAck(
-        client_order_id=str(order.get("clientOrderId") or ""),
-        exchange_order_id=str(order.get("id") or ""),
-        symbol=str(order.get("symbol") or ""),
-        side=Side(order.get("side") or "buy"),
-        type=kind,
-        status=_STATUS.get(str(order.get("status")), OrderStatus.OPEN),
-        amount=_dec(order.get("amount")),
-        filled=_dec(order.get("filled")),
-        average=_dec(order["average"]) if order.get("average") is not None else None,
-        fee=fee,
-        fee_currency=fee_currency,
-    )
 
 
 class CcxtExchange:
@@ -170,6 +148,8 @@ class CcxtExchange:
                 # limit without spacing out the two calls of an approval (ticker, order).
                 "rateLimiterAlgorithm": "rollingWindow",
                 "timeout": int(timeout_s * 1000),
+                # Proxy variables never reroute exchange calls (ccxt's default, kept explicit).
+                "aiohttp_trust_env": False,
                 "options": {
                     "fetchMarkets": {"types": ["spot"]},
                     "fetchCurrencies": False,
@@ -185,12 +165,13 @@ class CcxtExchange:
         self._markets_lock = asyncio.Lock()
         self._loaded = False
 
-    async def _call(self, method: str, *args: Any, symbol: str = "") -> Any:
+    async def _call(self, method: str, *args: Any, symbol: str = "", sent: bool = False) -> Any:
         try:
             return await getattr(self._client, method)(*args)
         except cx.BaseError as err:
-            log.info("exchange error call=%s kind=%s", method, type(err).__name__)
-            raise translate(err, symbol) from None
+            code = refusals.error_code(str(err))
+            log.info("exchange error call=%s kind=%s code=%s", method, type(err).__name__, code)
+            raise translate(err, symbol, sent=sent) from None
 
     async def _markets(self) -> dict[str, Any]:
         if not self._loaded:
@@ -198,13 +179,15 @@ class CcxtExchange:
                 if not self._loaded:
                     await self._call("load_markets")
                     self._loaded = True
-        return self._client.markets
+        markets: dict[str, Any] = self._client.markets
+        return markets
 
     async def _market(self, symbol: str) -> dict[str, Any]:
         markets = await self._markets()
         if symbol not in markets:
             raise te.UnknownSymbol(symbol)
-        return markets[symbol]
+        market: dict[str, Any] = markets[symbol]
+        return market
 
     # -- MarketData -------------------------------------------------------------------------
 
@@ -302,8 +285,43 @@ class CcxtExchange:
             float(price) if price else None,
             params,
             symbol=order.symbol,
+            sent=True,
         )
-        return _ack(raw, order.type)
+        return _ack(await self._with_fee(raw, order.symbol), order.type)
+
+    async def place_oco(self, request: OcoRequest) -> tuple[OrderAck, OrderAck]:
+        """Send the pair as one Binance order list (POST /api/v3/orderList/oco), once."""
+        stop, take = request.stop, request.take_profit
+        market = await self._market(stop.symbol)
+        price = self._client.price_to_precision
+        legs = {  # on a sell the take-profit is above the price, on a buy below it
+            "STOP_LOSS": ("StopPrice", price(stop.symbol, str(stop.trigger_price)), stop),
+            "LIMIT_MAKER": ("Price", price(stop.symbol, str(take.price)), take),
+        }
+        above, below = ("LIMIT_MAKER", "STOP_LOSS")
+        if stop.side is Side.BUY:
+            above, below = below, above
+        params: dict[str, Any] = {
+            "symbol": market["id"],
+            "side": stop.side.value.upper(),
+            "quantity": self._client.amount_to_precision(stop.symbol, str(stop.amount)),
+            "listClientOrderId": request.list_client_id,
+            "newOrderRespType": "RESULT",
+        }
+        for where, kind in (("above", above), ("below", below)):
+            field, value, leg = legs[kind]
+            params |= {f"{where}Type": kind, f"{where}{field}": value}
+            params[f"{where}ClientOrderId"] = leg.client_order_id
+        log.info("order list send cid=%s", request.list_client_id)
+        raw = await self._call("private_post_orderlist_oco", params, symbol=stop.symbol, sent=True)
+        acks = {
+            str(r.get("clientOrderId")): self._client.parse_order(r, market)
+            for r in raw.get("orderReports") or []
+        }
+        if stop.client_order_id not in acks or take.client_order_id not in acks:
+            raise te.ExchangeUnavailable("order list answer without its legs")  # look them up
+        stopped, taken = acks[stop.client_order_id], acks[take.client_order_id]
+        return _ack(stopped, stop.type), _ack(taken, take.type)
 
     async def find_order(self, symbol: str, client_order_id: str) -> OrderAck | None:
         try:
@@ -312,7 +330,7 @@ class CcxtExchange:
             )
         except te.OrderNotFound:
             return None
-        return _ack(raw)
+        return _ack(await self._with_fee(raw, symbol))
 
     async def cancel_order(self, symbol: str, client_order_id: str) -> OrderAck | None:
         try:
@@ -321,7 +339,19 @@ class CcxtExchange:
             )
         except te.OrderNotFound:
             return None
-        return _ack(raw)
+        return _ack(await self._with_fee(raw, symbol))
+
+    async def _with_fee(self, raw: dict[str, Any], symbol: str) -> dict[str, Any]:
+        """Return the order with its fees; Binance's order lookup has none: read its trades.
+
+        A failed trades lookup raises (ExchangeUnavailable): the order stays unsettled and is
+        looked up again, rather than being recorded without its fees.
+        """
+        if not _dec(raw.get("filled")) or _fee(raw)[1] or not raw.get("id"):
+            return raw
+        trades = await self._call("fetch_order_trades", str(raw["id"]), symbol, symbol=symbol)
+        fees = [f for t in trades for f in (t.get("fees") or [t.get("fee")]) if f]
+        return {**raw, "fees": fees, "fee": None}
 
     async def open_orders(self, symbol: str | None = None) -> tuple[OrderAck, ...]:
         raw = await self._call("fetch_open_orders", symbol, symbol=symbol or "")

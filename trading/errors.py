@@ -9,7 +9,8 @@
 - `AuthFailed`: the user's key is wrong or lacks permission; ask them to /connect again.
 - `ProposalError` family: the approval cannot go ahead (expired, someone else's, already
   decided, price moved); show the message.
-- `RiskRejected`: a risk rule refused the trade; `rule` names it.
+- `RiskRejected`: a risk rule refused the trade; `rule` names it (`AmountRefused`: the
+  amount itself, `rule` "amount": show `detail`).
 - `LiveTradingError`: live mode is off, or the user has no key / a refused key.
 """
 
@@ -113,6 +114,13 @@ class RiskRejected(TradingError):
         super().__init__(f"{rule}: {detail}")
         self.rule = rule
         self.detail = detail
+
+
+class AmountRefused(RiskRejected):
+    """The amount is not a tradable size (not a number, a comma, absurdly large or small)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__("amount", detail)
 
 
 class LiveTradingError(TradingError):

@@ -17,7 +17,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from trading.errors import UnsupportedTimeframe
 from trading.ports import TIMEFRAME_MS, Candles, MarketData, Ticker
@@ -61,7 +61,7 @@ class _SingleFlight:
         self._max = max_entries
         self._now = monotonic
         self._values: dict[object, tuple[float, object]] = {}
-        self._flights: dict[object, asyncio.Future[object]] = {}
+        self._flights: dict[object, asyncio.Future[Any]] = {}
         self.fetches = 0
 
     async def get(self, key: object, fetch: Callable[[], Awaitable[T]]) -> T:
@@ -72,7 +72,8 @@ class _SingleFlight:
         if flight is None:
             flight = asyncio.ensure_future(self._fill(key, fetch))
             self._flights[key] = flight
-        return await asyncio.shield(flight)  # type: ignore[return-value]
+        result: T = await asyncio.shield(flight)
+        return result
 
     async def _fill(self, key: object, fetch: Callable[[], Awaitable[T]]) -> T:
         try:

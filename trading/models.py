@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
@@ -32,12 +33,14 @@ class UtcDateTime(sa.types.TypeDecorator[datetime]):
     def process_bind_param(self, value: Any, dialect: Any) -> datetime | None:
         if value is None:
             return None
-        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+        stamp: datetime = value
+        return stamp.astimezone(UTC) if stamp.tzinfo else stamp.replace(tzinfo=UTC)
 
     def process_result_value(self, value: Any, dialect: Any) -> datetime | None:
         if value is None:
             return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        stamp: datetime = value
+        return stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
 
 
 def _dec(nullable: bool = False) -> Any:
@@ -48,7 +51,7 @@ def _when(nullable: bool = False) -> Any:
     return Field(default=None, sa_type=UtcDateTime, nullable=nullable)
 
 
-class ProposalStatus:
+class ProposalStatus(StrEnum):
     PENDING = "pending"
     CONFIRMING = "confirming"  # emotion guard: first press seen, waiting for the second
     APPROVED = "approved"
@@ -57,7 +60,7 @@ class ProposalStatus:
     SUPERSEDED = "superseded"  # price moved: a fresh proposal replaced it
 
 
-class OrderState:
+class OrderState(StrEnum):
     SENDING = "sending"  # recorded before the request; outcome unknown until acknowledged
     UNKNOWN = "unknown"  # the request failed in transit: reconcile by client order id
     OPEN = "open"
@@ -66,8 +69,12 @@ class OrderState:
     REJECTED = "rejected"
     NOT_PLACED = "not_placed"  # lookups agreed it never reached the book
 
-    UNSETTLED = ("sending", "unknown")
-    LIVE = ("sending", "unknown", "open")
+
+UNSETTLED_STATES = (OrderState.SENDING, OrderState.UNKNOWN)
+LIVE_STATES = (*UNSETTLED_STATES, OrderState.OPEN)
+# Legs of a proposal's orders: 0 the entry, 1.. a flatten's sells, these two its protection.
+STOP_LEG, TAKE_LEG = 90, 91
+PROTECTIVE_LEGS = (STOP_LEG, TAKE_LEG)
 
 
 class TradeProposal(SQLModel, table=True):
@@ -155,6 +162,8 @@ class PaperOrder(SQLModel, table=True):
     fee: Decimal = _dec()
     fee_currency: str = Field(default="", max_length=16)
     created_at: datetime = _when()
+    list_id: str | None = Field(default=None, max_length=36)  # the OCO pair it belongs to
+    market_at: datetime | None = _when(nullable=True)  # the market's time when placed
 
 
 class ExchangeKey(SQLModel, table=True):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from trading.models import TradeOrder
 from trading.ports import Side
 
 
@@ -28,6 +29,8 @@ class Position:
     amount: Decimal
     avg_cost: Decimal
     mark: Decimal | None = None
+    stop: Decimal | None = None  # the placed protective legs' prices, if any
+    take_profit: Decimal | None = None
 
     @property
     def unrealized(self) -> Decimal | None:
@@ -93,6 +96,57 @@ def build_ledger(fills: Iterable[Fill]) -> Ledger:
         if b.amount > 0
     )
     return Ledger(positions, tuple(reversed(closed)), fees)
+
+
+def fills_of(orders: Iterable[TradeOrder]) -> list[Fill]:
+    """Return the fills of filled orders; a buy's size is net of a fee taken in the base."""
+    fills = []
+    for o in orders:
+        price = o.average or Decimal(0)
+        base = o.symbol.partition("/")[0]
+        in_base = o.fee_currency == base
+        fee = o.fee * price if in_base else o.fee
+        amount = o.filled - o.fee if in_base and o.side == Side.BUY else o.filled
+        fills.append(Fill(o.symbol, Side(o.side), amount, price, fee, o.updated_at))
+    return fills
+
+
+@dataclass(frozen=True, slots=True)
+class CurvePoint:
+    """The bot's trading result at a moment: realised so far (+ unrealised at the last point)."""
+
+    at: datetime
+    value: Decimal
+
+
+def equity_curve(
+    fills: Iterable[Fill], now: datetime, unrealized: Decimal
+) -> tuple[CurvePoint, ...]:
+    """Return the result curve of these fills: 0 at the first fill, the realised result after
+    each closing sell (net of buy and sell fees), and realised + unrealised at `now`.
+    Empty when there are no fills."""
+    ordered = sorted(fills, key=lambda f: f.at)
+    if not ordered:
+        return ()
+    points = [CurvePoint(ordered[0].at, Decimal(0))]
+    total = Decimal(0)
+    for closed in reversed(build_ledger(ordered).closed):  # oldest first
+        total += closed.pnl
+        points.append(CurvePoint(closed.at, total))
+    points.append(CurvePoint(max(now, points[-1].at), total + unrealized))
+    return tuple(points)
+
+
+def curve_png(curve: Iterable[CurvePoint], quote: str = "USDT") -> bytes:
+    """Return the curve drawn as a PNG (analysis.chart.equity_png)."""
+    from analysis.chart import equity_png
+
+    points = list(curve)
+    return equity_png(
+        [int(p.at.timestamp() * 1000) for p in points],
+        [float(p.value) for p in points],
+        unit=quote,
+    )
 
 
 def start_of_day(now: datetime) -> datetime:

@@ -120,6 +120,19 @@ class OrderRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class OcoRequest:
+    """A one-cancels-the-other pair closing a position: a stop below, a take-profit above.
+
+    `stop` is a STOP order (trigger price), `take_profit` a LIMIT order; both have the
+    same symbol, side and amount. Filling one cancels the other on the exchange.
+    """
+
+    list_client_id: str
+    stop: OrderRequest
+    take_profit: OrderRequest
+
+
+@dataclass(frozen=True, slots=True)
 class OrderAck:
     """What the exchange says about an order."""
 
@@ -168,6 +181,10 @@ class Exchange(Protocol):
 
     async def place_order(self, order: OrderRequest) -> OrderAck:
         """Send one order exactly once."""
+        ...
+
+    async def place_oco(self, request: OcoRequest) -> tuple[OrderAck, OrderAck]:
+        """Send one OCO pair exactly once; return the stop's and the take-profit's acks."""
         ...
 
     async def find_order(self, symbol: str, client_order_id: str) -> OrderAck | None:

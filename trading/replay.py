@@ -198,4 +198,5 @@ def _resample(frame: pd.DataFrame, step_ms: int, now_ms: int) -> pd.DataFrame:
     ts = out["timestamp"].to_numpy()
     # A bucket is a candle only when closed and complete from its start (not cut by the file).
     keep = (ts + step_ms <= now_ms) & (starts.to_numpy() == ts)
-    return out[keep].reset_index(drop=True)
+    kept: pd.DataFrame = out[keep].reset_index(drop=True)
+    return kept

@@ -44,7 +44,7 @@ class RiskLimits:
 
     def merged(self, **overrides: object) -> RiskLimits:
         """Return these limits with the non-None overrides applied."""
-        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,12 +70,20 @@ class PlanStance:
     level: Decimal | None = None
 
 
+def _plain(value: Decimal) -> str:
+    """An order value as a person reads it: 2 decimals from 1 up, never an exponent."""
+    if abs(value) >= 1:
+        return f"{value.quantize(Decimal('0.01')):f}"
+    return f"{value.normalize():f}"
+
+
 def check(limits: RiskLimits, facts: TradeFacts) -> None:
     """Raise RiskRejected naming the first rule the trade breaks."""
+    value = _plain(facts.notional)
     if facts.notional < facts.min_notional:
-        raise RiskRejected(Rule.MIN_NOTIONAL, f"{facts.notional} < {facts.min_notional}")
+        raise RiskRejected(Rule.MIN_NOTIONAL, f"order value {value} < {facts.min_notional}")
     if facts.side is Side.BUY and facts.notional > limits.max_notional:
-        raise RiskRejected(Rule.MAX_NOTIONAL, f"{facts.notional} > {limits.max_notional}")
+        raise RiskRejected(Rule.MAX_NOTIONAL, f"order value {value} > {limits.max_notional}")
     if -facts.realized_today >= limits.max_daily_loss:
         raise RiskRejected(
             Rule.MAX_DAILY_LOSS,
@@ -147,8 +155,11 @@ def emotion_warnings(
 def risk_in_quote(
     side: Side, amount: Decimal, price: Decimal, stop: Decimal | None, fee: Decimal
 ) -> Decimal:
-    """Return what the trade can lose: to the stop if there is one, else the whole notional."""
+    """Return what the trade can lose: to the stop if there is one, else the whole notional.
+
+    A spot sell only closes coins already held (there is no short), so it risks its fee."""
+    if side is Side.SELL:
+        return fee
     if stop is None:
         return amount * price + fee
-    per_unit = price - stop if side is Side.BUY else stop - price
-    return max(per_unit, Decimal(0)) * amount + fee
+    return max(price - stop, Decimal(0)) * amount + fee

@@ -12,17 +12,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import Engine
 
-from trading import risk
+from privacy.own_ids import new_proposal_id
+from trading import amounts, risk
 from trading.errors import (
     AlreadyDecided,
-    ExchangeRefused,
     MarketDataError,
     NotYourProposal,
     OrderNotFound,
@@ -32,15 +31,20 @@ from trading.errors import (
     TradingError,
 )
 from trading.execution import OrderDesk
-from trading.models import OrderState, ProposalStatus, TradeProposal
-from trading.paper import truncate
-from trading.portfolio import Fill, Ledger, Position, build_ledger, start_of_day
-from trading.ports import Balance, Exchange, MarketData, OrderStatus, Side
+from trading.models import OrderState, ProposalStatus, TradeOrder, TradeProposal
+from trading.panic import Panic
+from trading.portfolio import Ledger, Position, build_ledger, equity_curve, fills_of, start_of_day
+from trading.ports import Balance, Exchange, Side
+from trading.precision import Steps
+from trading.protection import Protector, Shield
+from trading.rating import Rating, ta_rating
+from trading.rules import UserRules
 from trading.store import TradingStore
 from trading.venues import Venues
 from trading.views import (
     Approval,
     OrderView,
+    OutcomeChange,
     Pnl,
     ProposalView,
     TradeAsk,
@@ -53,23 +57,11 @@ from trading.views import (
 
 log = logging.getLogger(__name__)
 
-__all__ = [
-    "Approval",
-    "OrderView",
-    "Pnl",
-    "ProposalView",
-    "TradeAsk",
-    "TradingConfig",
-    "TradingService",
-    "client_order_id",
-    "new_order",
-    "order_view",
-    "ta_rating",
-    "view_of",
-]
+__all__ = ["Approval", "OrderView", "OutcomeChange", "Pnl", "ProposalView", "TradeAsk"]
+__all__ += ["TradingConfig", "TradingService", "client_order_id", "new_order", "order_view"]
+__all__ += ["ta_rating", "view_of"]
 
 Clock = Callable[[], datetime]
-Rating = Callable[[str], Awaitable[str | None]]
 FEE_RATE_ESTIMATE = Decimal("0.001")
 
 
@@ -89,7 +81,10 @@ class TradingService:
     ) -> None:
         self.engine = engine
         self.store = TradingStore(engine)
-        self.desk = OrderDesk(self.store, config, clock)
+        self.desk = OrderDesk(self.store, config, clock, venues.for_user)
+        self.rules = UserRules(self.store, config.risk, clock)
+        self.protector = Protector(self.store, self.desk, clock, config.mode)
+        self.panic = Panic(self.store, self.desk, self.protector, clock, self.ledger)
         self.venues = venues
         self._venue = venues.for_user
         self.config = config
@@ -99,19 +94,23 @@ class TradingService:
     # -- proposals ------------------------------------------------------------------------
 
     async def propose(self, user_id: int, chat_id: int, ask: TradeAsk) -> ProposalView:
-        """Check the risk rules and store a proposal; raise RiskRejected naming the rule."""
+        """Check the amount, risk rules and funds, then store a proposal; raise naming why."""
+        amounts.check_ask(ask)
         exchange = await self._venue(user_id)
         rules = await exchange.market_rules(ask.symbol)
         ticker = await exchange.fetch_ticker(ask.symbol)
         balances = await exchange.balances()
+        balances = self.protector.freeing(user_id, ask.side, ask.symbol, rules.base, balances)
         now = self._clock()
         ref = ask.price or ask.trigger or ticker.last
-        amount = _size(ask, ref, rules.amount_step, balances, rules.base)
+        amounts.check_protection(ask, ref, ticker.last)
+        amount = amounts.base_amount(ask, ref, rules.amount_step, balances, rules.base)
         fee = (amount * ref * FEE_RATE_ESTIMATE).quantize(Decimal("0.0001"))
         risk.check(
             self.store.limits_for(user_id, self.config.risk),
             self._facts(user_id, ask, amount * ref, max(rules.min_notional, Decimal(0)), now),
         )
+        amounts.check_funds(ask.side, amount, amount * ref + fee, balances, rules.base, rules.quote)
         plan = self.store.plan_for(user_id, rules.base)
         warnings = risk.emotion_warnings(ask.mood, plan, ask.side, ref)
         row = self._new_proposal(
@@ -144,7 +143,7 @@ class TradingService:
         return risk.TradeFacts(
             side=ask.side,
             notional=notional,
-            has_stop=ask.stop_loss is not None,
+            has_stop=ask.stop_loss is not None and ask.side is Side.BUY,  # placed as a real stop
             opens_new_position=ask.side is Side.BUY and ask.symbol not in held,
             open_positions=len(held),
             realized_today=ledger.realized_since(start_of_day(now)),
@@ -162,7 +161,7 @@ class TradingService:
         self, kind: str, user_id: int, chat_id: int, now: datetime, **fields: object
     ) -> TradeProposal:
         row = TradeProposal(
-            id=secrets.token_hex(8),
+            id=new_proposal_id(),
             kind=kind,
             user_id=user_id,
             chat_id=chat_id,
@@ -170,7 +169,7 @@ class TradingService:
             status=ProposalStatus.PENDING,
             created_at=now,
             expires_at=now + timedelta(seconds=self.config.proposal_ttl_s),
-            **fields,
+            **fields,  # type: ignore[arg-type]
         )
         self.store.add(row)
         return row
@@ -210,9 +209,30 @@ class TradingService:
         if not await asyncio.to_thread(self.store.claim, row, order, now):
             raise AlreadyDecided(self.store.status_of(row.id))
         log.info("proposal approved id=%s order=%s", row.id, order.id)
-        placed = await self.desk.send(exchange, order)
+        placed = await self._send_entry(exchange, row, order)
         row.status = ProposalStatus.APPROVED
-        return Approval(view_of(row), (order_view(placed),))
+        return Approval(view_of(row), tuple(order_view(o) for o in placed))
+
+    async def _send_entry(
+        self, exchange: Exchange, row: TradeProposal, order: TradeOrder
+    ) -> tuple[TradeOrder, ...]:
+        """Send the approved entry: a filled buy gets its legs; a sell moves the symbol's legs."""
+        if row.side == Side.BUY:
+            placed = await self.desk.send(exchange, order)
+            try:
+                return (placed, *await self.protector.protect(exchange, row, placed))
+            except TradingError as err:  # the entry stands; reconcile places the legs
+                log.warning("protection postponed proposal=%s kind=%s", row.id, type(err).__name__)
+                return (placed,)
+        released = await self.protector.release(exchange, row.user_id, row.symbol)
+        try:
+            placed = await self.desk.send(exchange, order)
+        finally:  # sold or not, what is still held goes back under its stop and take-profit
+            held = {p.symbol: p.amount for p in self.ledger(row.user_id).positions}
+            legs = await self.protector.reprotect(
+                exchange, row, released, held.get(row.symbol, Decimal(0))
+            )
+        return (placed, *legs)
 
     async def _recheck_price(self, row: TradeProposal, exchange: Exchange) -> None:
         ticker = await exchange.fetch_ticker(row.symbol)
@@ -222,81 +242,24 @@ class TradingService:
         now = self._clock()
         if not self.store.transition(row.id, row.user_id, ProposalStatus.SUPERSEDED, now):
             raise AlreadyDecided(self.store.status_of(row.id))
-        fresh = self.store.clone_fresh(row, secrets.token_hex(8), ticker.last, now, self.config)
+        expires_at = now + timedelta(seconds=self.config.proposal_ttl_s)
+        fresh = self.store.clone_fresh(row, new_proposal_id(), ticker.last, now, expires_at)
         raise PriceMoved(row.price_ref, ticker.last, fresh.id)
 
     async def reconcile(self, user_id: int | None = None) -> int:
-        """Settle orders left sending/unknown/open (after a crash or restart); return count.
+        """Settle orders left sending/unknown/open; return how many changed outcome."""
+        return len(await self.settle_orders(user_id))
 
-        Orders marked not placed within `late_window_s` are looked up once more: an order
-        that reached the exchange late is then recorded instead of being lost.
-        """
-        settled = 0
-        since = self._clock() - timedelta(seconds=self.config.late_window_s)
-        late = [
-            o
-            for o in self.store.orders_in((OrderState.NOT_PLACED,), user_id)
-            if o.updated_at >= since
-        ]
-        for order in self.store.orders_in(OrderState.LIVE, user_id) + late:
-            exchange = await self._venue(order.user_id)
-            if order.status in OrderState.UNSETTLED:
-                after = await self.desk.settle(exchange, order)
-                settled += after.status not in OrderState.UNSETTLED
-                continue
-            settled += await self.desk.refresh(exchange, order)
-        return settled
+    async def settle_orders(self, user_id: int | None = None) -> tuple[OutcomeChange, ...]:
+        """Settle orders left sending/unknown/open, protect filled entries; return the changes."""
+        changes = await self.desk.reconcile(user_id)
+        return changes + await self.protector.protect_due(self._venue)
 
     async def _execute_panic(self, row: TradeProposal, exchange: Exchange) -> Approval:
-        now = self._clock()
-        if not await asyncio.to_thread(self.store.claim, row, None, now):
+        if not await asyncio.to_thread(self.store.claim, row, None, self._clock()):
             raise AlreadyDecided(self.store.status_of(row.id))
-        log.info("panic approved id=%s flatten=%s", row.id, row.flatten)
-        canceled = 0
-        for order in self.store.orders_in((OrderState.OPEN,), row.user_id, mode=row.mode):
-            try:
-                done = await self.desk.cancel(exchange, order)
-            except TradingError:
-                continue
-            canceled += done.status == OrderState.CANCELED
-        canceled += await self._cancel_foreign(exchange)
-        sold = await self._flatten(row, exchange) if row.flatten else ()
+        sold, canceled = await self.panic.run(row, exchange)
         return Approval(view_of(row), sold, canceled=canceled)
-
-    async def _cancel_foreign(self, exchange: Exchange) -> int:
-        """Cancel open orders the user placed elsewhere (panic means every open order)."""
-        try:
-            others = await exchange.open_orders()
-        except TradingError:
-            return 0
-        canceled = 0
-        for ack in others:
-            try:
-                done = await exchange.cancel_order(ack.symbol, ack.client_order_id)
-            except TradingError:
-                continue
-            canceled += done is not None and done.status == OrderStatus.CANCELED
-        return canceled
-
-    async def _flatten(self, row: TradeProposal, exchange: Exchange) -> tuple[OrderView, ...]:
-        free = {b.asset: b.free for b in await exchange.balances()}
-        out: list[OrderView] = []
-        positions = self.ledger(row.user_id).positions
-        for leg, pos in enumerate(positions, start=1):
-            rules = await exchange.market_rules(pos.symbol)
-            amount = truncate(min(pos.amount, free.get(rules.base, Decimal(0))), rules.amount_step)
-            if amount <= 0:
-                continue
-            order = self.store.add_leg(
-                new_order(row, leg, Side.SELL, amount, self._clock(), pos.symbol)
-            )
-            if order is None:
-                continue
-            try:
-                out.append(order_view(await self.desk.send(exchange, order)))
-            except ExchangeRefused:
-                continue
-        return tuple(out)
 
     async def cancel(self, user_id: int, order_id: int) -> OrderView:
         """Cancel one of the user's open orders; a lost reply is settled by a lookup."""
@@ -317,26 +280,49 @@ class TradingService:
 
     async def positions(self, user_id: int) -> tuple[Position, ...]:
         """Return the open positions of the bot's trades, marked at the current price."""
+        return await self._marked(user_id, self.ledger(user_id))
+
+    async def _marked(self, user_id: int, ledger: Ledger) -> tuple[Position, ...]:
         exchange = await self._venue(user_id)
         marked = []
-        for pos in self.ledger(user_id).positions:
+        shields = self.protector.shields(user_id)
+        for pos in ledger.positions:
             try:
                 mark: Decimal | None = (await exchange.fetch_ticker(pos.symbol)).last
             except MarketDataError:
                 mark = None
-            marked.append(Position(pos.symbol, pos.amount, pos.avg_cost, mark))
+            shield = shields.get(pos.symbol, Shield())
+            marked.append(
+                Position(
+                    pos.symbol, pos.amount, pos.avg_cost, mark, shield.stop, shield.take_profit
+                )
+            )
         return tuple(marked)
 
     async def pnl(self, user_id: int) -> Pnl:
         """Return realised and unrealised results and fees paid."""
-        ledger = self.ledger(user_id)
-        positions = await self.positions(user_id)
+        filled = self.store.orders_in((OrderState.FILLED,), user_id, mode=self.config.mode)
+        fills = fills_of(filled)
+        ledger = build_ledger(fills)
+        positions = await self._marked(user_id, ledger)
         unrealized = sum((p.unrealized or Decimal(0) for p in positions), Decimal(0))
-        return Pnl(ledger.realized, unrealized, ledger.fees, len(ledger.closed))
+        curve = equity_curve(fills, self._clock(), unrealized)
+        return Pnl(ledger.realized, unrealized, ledger.fees, len(ledger.closed), curve)
 
     def orders(self, user_id: int, limit: int = 10) -> tuple[OrderView, ...]:
         """Return the user's most recent orders, newest first."""
         return tuple(order_view(o) for o in self.store.recent_orders(user_id, limit))
+
+    async def display_steps(self, user_id: int, symbols: Iterable[str]) -> dict[str, Steps]:
+        """Return each market's tick and lot step for display (unknown markets left out)."""
+        steps: dict[str, Steps] = {}
+        try:
+            exchange = await self._venue(user_id)
+            for symbol in sorted(set(symbols)):
+                steps[symbol] = Steps.of(await exchange.market_rules(symbol))
+        except TradingError as err:  # shown unrounded rather than not at all
+            log.info("display steps unavailable kind=%s", type(err).__name__)
+        return steps
 
     # -- live keys ------------------------------------------------------------------------
 
@@ -362,7 +348,9 @@ class TradingService:
         await self.venues.disconnect(user_id)
         return await asyncio.to_thread(self.store.forget_user, user_id)
 
-    # -- helpers -------------------------------------------------------------------------
+    def proposal(self, proposal_id: str, user_id: int) -> ProposalView:
+        """Return the user's proposal; raise ProposalNotFound or NotYourProposal."""
+        return view_of(self._owned(proposal_id, user_id))
 
     def _owned(self, proposal_id: str, user_id: int) -> TradeProposal:
         row = self.store.proposal(proposal_id)
@@ -374,13 +362,8 @@ class TradingService:
 
     def ledger(self, user_id: int) -> Ledger:
         """Return positions and results of the user's filled orders in the current mode."""
-        fills = []
-        for o in self.store.orders_in((OrderState.FILLED,), user_id, mode=self.config.mode):
-            price = o.average or Decimal(0)
-            base = o.symbol.partition("/")[0]
-            fee = o.fee * price if o.fee_currency == base else o.fee
-            fills.append(Fill(o.symbol, Side(o.side), o.filled, price, fee, o.updated_at))
-        return build_ledger(fills)
+        filled = self.store.orders_in((OrderState.FILLED,), user_id, mode=self.config.mode)
+        return build_ledger(fills_of(filled))
 
     async def _equity(self, exchange: Exchange, balances: tuple[Balance, ...]) -> Decimal:
         total = Decimal(0)
@@ -396,39 +379,3 @@ class TradingService:
 
     async def _rate(self, symbol: str) -> str | None:
         return await self._rating(symbol) if self._rating else None
-
-
-def _size(
-    ask: TradeAsk, ref: Decimal, step: Decimal, balances: tuple[Balance, ...], base: str
-) -> Decimal:
-    """Return the base amount truncated to the lot step.
-
-    A sell a fee's worth (≤ 1 %) above the free balance is trimmed to it: the exchange took
-    the buy fee in the base asset, so "sell what I bought" must fit what is left.
-    """
-    amount = ask.amount
-    if amount is None and ask.quote_amount is not None:
-        amount = ask.quote_amount / ref
-    amount = amount or Decimal(0)
-    free = next((b.free for b in balances if b.asset == base), Decimal(0))
-    if ask.side is Side.SELL and amount * Decimal("0.99") <= free < amount:
-        amount = free
-    return truncate(amount, step)
-
-
-def ta_rating(market: MarketData, timeframe: str = "1h") -> Rating:
-    """Return a rating lookup for proposal cards: the TA rating on closed candles, or None."""
-
-    async def rate(symbol: str) -> str | None:
-        from analysis import AnalysisError, technical_rating
-
-        try:
-            candles = await market.fetch_candles(symbol, timeframe, 300)
-            rating = await asyncio.to_thread(technical_rating, candles.frame)
-        except (MarketDataError, AnalysisError):
-            return None
-        if rating.signal is None or rating.value is None:
-            return None
-        return f"{rating.signal.value} ({rating.value:+.2f})"
-
-    return rate

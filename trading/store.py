@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import Any, cast
 
-from sqlalchemy import Engine, delete, func, update
+from sqlalchemy import CursorResult, Engine, column, delete, exists, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from trading.models import (
+    PROTECTIVE_LEGS,
     ExchangeKey,
     OrderState,
     PaperBalance,
@@ -24,9 +25,6 @@ from trading.models import (
 )
 from trading.ports import OrderAck, OrderStatus
 from trading.risk import PlanStance, RiskLimits
-
-if TYPE_CHECKING:
-    from trading.service import TradingConfig
 
 OPEN_PROPOSAL = (ProposalStatus.PENDING, ProposalStatus.CONFIRMING)
 _FROM = {
@@ -74,7 +72,7 @@ class TradingStore:
         row = self.proposal(proposal_id)
         return row.status if row else "gone"
 
-    def transition(self, proposal_id: str, user_id: int, to: str, now: datetime) -> bool:
+    def transition(self, proposal_id: str, user_id: int, to: ProposalStatus, now: datetime) -> bool:
         """Move an open proposal to `to` if it is still in an allowed state; True if it moved."""
         with self._session() as session:
             result = session.execute(
@@ -87,7 +85,7 @@ class TradingStore:
                 .values(status=to, decided_at=now)
             )
             session.commit()
-            return result.rowcount == 1  # type: ignore[attr-defined]
+            return bool(cast("CursorResult[Any]", result).rowcount == 1)
 
     def expire_due(self, now: datetime) -> int:
         with self._session() as session:
@@ -103,12 +101,12 @@ class TradingStore:
             return int(result.rowcount)  # type: ignore[attr-defined]
 
     def clone_fresh(
-        self, row: TradeProposal, new_id: str, price: Decimal, now: datetime, config: TradingConfig
+        self, row: TradeProposal, new_id: str, price: Decimal, now: datetime, expires_at: datetime
     ) -> TradeProposal:
+        """Store a pending copy of `row` at `price`, valid until `expires_at`; return it."""
         fresh = TradeProposal.model_validate(row.model_dump())
         fresh.id, fresh.price_ref, fresh.status = new_id, price, ProposalStatus.PENDING
-        fresh.created_at, fresh.decided_at = now, None
-        fresh.expires_at = now + timedelta(seconds=config.proposal_ttl_s)
+        fresh.created_at, fresh.decided_at, fresh.expires_at = now, None, expires_at
         self.add(fresh)
         return fresh
 
@@ -142,14 +140,99 @@ class TradingStore:
 
     def add_leg(self, order: TradeOrder) -> TradeOrder | None:
         """Record one more leg of an approved proposal before sending it; None if present."""
+        return order if self.add_legs((order,)) else None
+
+    def add_legs(self, orders: Sequence[TradeOrder]) -> bool:
+        """Record several legs in one transaction before sending; False if any was present."""
         with self._session() as session:
-            session.add(order)
+            session.add_all(orders)
             try:
                 session.commit()
             except IntegrityError:
                 session.rollback()
-                return None
-            return order
+                return False
+            return True
+
+    def unprotected_entries(self) -> list[tuple[TradeProposal, TradeOrder]]:
+        """Return filled buy entries with a stop or take-profit whose legs are not recorded."""
+        leg = TradeOrder.__table__.alias("leg")  # type: ignore[attr-defined]
+        recorded = exists().where(
+            leg.c.proposal_id == TradeOrder.proposal_id, leg.c.leg.in_(PROTECTIVE_LEGS)
+        )
+        with self._session() as session:
+            query = (
+                select(TradeProposal, TradeOrder)
+                .join(TradeOrder, col(TradeOrder.proposal_id) == col(TradeProposal.id))
+                .where(
+                    TradeOrder.leg == 0,
+                    TradeOrder.status == OrderState.FILLED,
+                    TradeOrder.side == "buy",
+                    or_(
+                        col(TradeProposal.stop_loss).is_not(None),
+                        col(TradeProposal.take_profit).is_not(None),
+                    ),
+                    ~recorded,
+                )
+                .order_by(col(TradeOrder.id))
+            )
+            return [(p, o) for p, o in session.exec(query).all()]
+
+    def lapsed_legs(self) -> list[tuple[TradeProposal, list[TradeOrder]]]:
+        """Return proposals whose protective legs are all "not placed", with those legs."""
+        with self._session() as session:
+            rows = session.exec(
+                select(TradeOrder)
+                .where(col(TradeOrder.leg).in_(PROTECTIVE_LEGS))
+                .where(
+                    col(TradeOrder.proposal_id).in_(
+                        select(TradeOrder.proposal_id).where(
+                            TradeOrder.status == OrderState.NOT_PLACED
+                        )
+                    )
+                )
+                .order_by(col(TradeOrder.leg))
+            ).all()
+            by_proposal: dict[str, list[TradeOrder]] = {}
+            for row in rows:
+                by_proposal.setdefault(row.proposal_id, []).append(row)
+            return [
+                (proposal, legs)
+                for pid, legs in by_proposal.items()
+                if all(leg.status == OrderState.NOT_PLACED for leg in legs)
+                and (proposal := session.get(TradeProposal, pid)) is not None
+            ]
+
+    def reclaim(self, legs: Sequence[TradeOrder], now: datetime) -> bool:
+        """Move "not placed" legs back to sending, all or none; False if another worker did."""
+        ids = [leg.id for leg in legs]
+        with self._session() as session:
+            result = session.execute(
+                update(TradeOrder)
+                .where(col(TradeOrder.id).in_(ids), col(TradeOrder.status) == OrderState.NOT_PLACED)
+                .values(status=OrderState.SENDING, created_at=now, updated_at=now)
+            )
+            if cast("CursorResult[Any]", result).rowcount != len(ids):
+                session.rollback()
+                return False
+            session.commit()
+        for leg in legs:
+            leg.status, leg.created_at, leg.updated_at = OrderState.SENDING, now, now
+        return True
+
+    def legs(
+        self, user_id: int, states: Sequence[str], *, mode: str, symbol: str | None = None
+    ) -> list[TradeOrder]:
+        """Return the user's protective legs in `states` (of one symbol), oldest first."""
+        with self._session() as session:
+            query = select(TradeOrder).where(
+                TradeOrder.user_id == user_id,
+                TradeOrder.mode == mode,
+                col(TradeOrder.leg).in_(PROTECTIVE_LEGS),
+                col(TradeOrder.status).in_(states),
+            )
+            if symbol is not None:
+                query = query.where(TradeOrder.symbol == symbol)
+            return list(session.exec(query.order_by(col(TradeOrder.id))).all())
 
     def get_order(self, order_id: int | None) -> TradeOrder:
         with self._session() as session:
@@ -158,11 +241,19 @@ class TradingStore:
                 raise LookupError(order_id)
             return row
 
-    def set_state(self, order_id: int | None, state: str, now: datetime) -> TradeOrder:
+    def set_state(
+        self, order_id: int | None, state: str, now: datetime, *, only_from: Sequence[str] = ()
+    ) -> TradeOrder:
+        """Set an order's state (only if it is in `only_from`, when given); return the row.
+
+        `only_from` keeps a settled outcome that a concurrent lookup recorded meanwhile.
+        """
         with self._session() as session:
-            row = session.get(TradeOrder, order_id)
+            row = session.get(TradeOrder, order_id, with_for_update=True)
             if row is None:
                 raise LookupError(order_id)
+            if only_from and row.status not in only_from:
+                return row
             row.status, row.updated_at = state, now
             row.checks += 1
             session.add(row)
@@ -260,9 +351,9 @@ class TradingStore:
     def count_user_rows(self, user_id: int) -> dict[str, int]:
         with self._session() as session:
             return {
-                table.__tablename__: int(  # type: ignore[attr-defined]
+                table.__tablename__: int(
                     session.exec(
-                        select(func.count()).select_from(table).where(table.user_id == user_id)  # type: ignore[attr-defined]
+                        select(func.count()).select_from(table).where(column("user_id") == user_id)
                     ).one()
                 )
                 for table in USER_TABLES
@@ -272,7 +363,7 @@ class TradingStore:
         with self._session() as session:
             total = 0
             for table in USER_TABLES:
-                result = session.execute(delete(table).where(table.user_id == user_id))  # type: ignore[attr-defined]
-                total += int(result.rowcount)  # type: ignore[attr-defined]
+                result = session.execute(delete(table).where(column("user_id") == user_id))
+                total += int(cast("CursorResult[Any]", result).rowcount)
             session.commit()
             return total

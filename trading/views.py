@@ -5,10 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from trading import risk
-from trading.models import OrderState, TradeOrder, TradeProposal
+from trading.models import (
+    STOP_LEG,
+    TAKE_LEG,
+    UNSETTLED_STATES,
+    OrderState,
+    TradeOrder,
+    TradeProposal,
+)
 from trading.ports import OrderType, Side
+
+if TYPE_CHECKING:
+    from trading.portfolio import CurvePoint
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +31,9 @@ class TradingConfig:
     reconcile_checks: int = 5
     reconcile_delay_s: float = 0.3
     late_window_s: float = 600.0
+    # "not found" settles an order as not placed only this long after it was recorded: the
+    # exchange refuses a request older than its recvWindow (ccxt sends 10 s; Binance's max 60)
+    absent_after_s: float = 60.0
     risk: risk.RiskLimits = field(default_factory=risk.RiskLimits)
 
 
@@ -77,6 +91,26 @@ class OrderView:
     fee: Decimal
     fee_currency: str
     price: Decimal | None
+    trigger_price: Decimal | None = None
+    role: str = ""  # "stop_loss" / "take_profit" for a position's protective legs
+
+    @property
+    def checking(self) -> bool:
+        """True while the outcome is unknown (sent, not yet confirmed or found by a lookup)."""
+        return self.status in UNSETTLED_STATES
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeChange:
+    """An order whose outcome a lookup changed (e.g. checking -> filled): tell `chat_id`.
+
+    `before` is "" for a protective leg the system has just placed.
+    """
+
+    user_id: int
+    chat_id: int
+    before: str
+    order: OrderView
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +119,7 @@ class Pnl:
     unrealized: Decimal
     fees: Decimal
     closed_trades: int
+    curve: tuple[CurvePoint, ...] = ()  # realised result over time, unrealised added now
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,12 +173,17 @@ def order_view(row: TradeOrder) -> OrderView:
         fee=row.fee,
         fee_currency=row.fee_currency,
         price=row.price,
+        trigger_price=row.trigger_price,
+        role=ROLES.get(row.leg, ""),
     )
+
+
+ROLES = {STOP_LEG: "stop_loss", TAKE_LEG: "take_profit"}
 
 
 def client_order_id(proposal_id: str, leg: int) -> str:
     """Return the exchange client order id of one leg of a proposal (≤ 36 characters)."""
-    return f"qnb{proposal_id}{leg:02d}"
+    return f"qnb{proposal_id.replace('-', '')}{leg:02d}"  # letters and digits: any venue takes it
 
 
 def new_order(

@@ -8,15 +8,25 @@ protected; placeholders already in the text are never touched, so redaction is i
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
-from privacy.redact import context, names, shapes
+from privacy.redact import context, ids, keys, names, normalize, seeds, shapes
 from privacy.redact.candidates import Candidate, resolve
 from privacy.redact.labels import PLACEHOLDER_RE, Label, placeholder
 
 __all__ = ["Label", "Redacted", "Span", "redact"]
 
-_DETECTORS = (*shapes.DETECTORS, *context.DETECTORS, *names.DETECTORS)
+_DETECTORS = (
+    *shapes.DETECTORS,
+    seeds.seed_phrases,
+    *context.DETECTORS,
+    keys.int_arrays,
+    keys.secret_fields,
+    ids.telegram_handles,
+    ids.national_ids,
+    *names.DETECTORS,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,33 +50,84 @@ class Redacted:
         return bool(self.spans)
 
 
-# Full-width ASCII (０９０－１２３４, ＠, ：) and the ideographic space map one-to-one onto
-# ASCII, so detectors see one alphabet while offsets stay those of the original text.
-_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_JOINED_DETECTORS = (
+    shapes.hex_strings,
+    shapes.base58_strings,
+    shapes.bech32_strings,
+    shapes.api_keys,
+    shapes.secret_tokens,
+    shapes.ibans,
+    shapes.digit_runs,
+    shapes.national_ids,
+)
 
 
 def find_spans(text: str) -> tuple[Span, ...]:
-    """Return the sensitive spans of `text`, non-overlapping and in order."""
+    """Return the sensitive spans of `text`, non-overlapping and in order.
+
+    Detectors read the canonical form (normalize.py), and also the joined view (keys.py)
+    when a value is split by separators; spans are mapped back to the original text.
+    """
+    return _find(text)[0]
+
+
+def _find(text: str) -> tuple[tuple[Span, ...], bool]:
+    """Return the spans and whether replacing them may reveal more (another pass is due)."""
     if not text:
-        return ()
-    original = text
-    if max(text) >= "\u3000":
-        text = text.translate(_FULLWIDTH)
+        return (), False
+    canon = normalize.canonicalize(text)
+    ctext = canon.text
+    fixed = [m.span() for m in PLACEHOLDER_RE.finditer(ctext)] if "<" in ctext else []
+    if fixed:  # a placeholder's name is no cue word (`<PHONE>: 0000…` names no phone)
+        ctext = PLACEHOLDER_RE.sub(_blank_name, ctext)
     cands: list[Candidate] = []
     for detect in _DETECTORS:
-        cands.extend(detect(text))
+        cands.extend(detect(ctext))
+    joined = keys.joined_view(ctext)
+    if joined is not None:
+        for detect in _JOINED_DETECTORS:
+            for c in detect(joined.text):
+                start, end = joined.to_original(c.start, c.end)
+                cands.append(Candidate(start, end, c.label, c.rank, c.strong))
     if not cands:
-        return ()
-    fixed = [m.span() for m in PLACEHOLDER_RE.finditer(text)] if "<" in text else []
+        return (), False
     if fixed:
         cands = [c for c in cands if not any(s < c.end and c.start < e for s, e in fixed)]
-    protected = shapes.find_urls(text) + names.protected_names(text)
+    protected = shapes.find_urls(ctext) + names.protected_names(ctext)
+    chosen, again = resolve(cands, protected)
     spans = []
-    for cand in resolve(cands, protected):
-        start, end = _strip(original, cand.start, cand.end)
+    for cand in chosen:
+        start, end = _strip(text, *canon.to_original(cand.start, cand.end))
         if end > start:
             spans.append(Span(start, end, cand.label))
-    return tuple(spans)
+            # an owning cue reaches past the amount it named (`I hold 0.5 BTC, 2 ETH`)
+            again = again or cand.label is Label.BALANCE or _glued(text, start, end)
+    return tuple(spans), again
+
+
+def _blank_name(match: re.Match[str]) -> str:
+    return "<" + "\x00" * (len(match.group()) - 2) + ">"
+
+
+_LOOSE = frozenset(" \t\n\r\u3000.,;:!?()[]{}\"'“”「」『』（）、。")
+
+
+def _tight(ch: str) -> bool:
+    """Return True when ch would read as part of a value written next to it: not a space or
+    a sign, nor kana/kanji (Japanese writes `佐藤さん` with no space, and a name is no value)."""
+    return ch not in _LOOSE and not "\u3040" <= ch <= "\u9fff"
+
+
+def _glued(text: str, start: int, end: int) -> bool:
+    """Return True when the text beside a span may read differently once it is replaced.
+
+    The span touches a word or a sign (`Aa@A000`: `<PERSON>@A000` is a handle), or the word
+    before or after it holds a digit (a number group that read as one value with the span).
+    """
+    if (start > 0 and _tight(text[start - 1])) or (end < len(text) and _tight(text[end])):
+        return True
+    beside = text[max(0, start - 40) : start].split()[-1:] + text[end : end + 40].split(None, 1)[:1]
+    return any(ch.isdigit() for word in beside for ch in word)
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
@@ -111,13 +172,19 @@ def redact(text: str) -> Redacted:
 
     Runs to a fixpoint: a value that lost an overlap to a stronger one (a name touching an
     e-mail address) is still found once the winner is replaced, so redaction is idempotent.
+    Another pass runs only when one can find more: a loser reached outside the winners, a
+    span cut a word whose rest may now read as a value, or an amount was held (its cue may
+    own the next amount too).
     """
-    spans = list(find_spans(text))
-    if not spans:
+    found, again = _find(text)
+    if not found:
         return Redacted(text, ())
+    spans = list(found)
     out, segments = _apply(text, spans)
     for _ in range(MAX_PASSES):
-        extra = find_spans(out)
+        if not again:
+            break
+        extra, again = _find(out)
         if not extra:
             break
         spans = sorted([*spans, *(_to_original(e, segments) for e in extra)], key=lambda s: s.start)

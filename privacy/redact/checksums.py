@@ -7,6 +7,7 @@ The BIP-39 lists come from the `mnemonic` package (MIT), read once on first use.
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import cache
 from importlib import resources
 
@@ -40,6 +41,30 @@ def iban_valid(iban: str) -> bool:
     except ValueError:
         return False
     return int(number) % 97 == 1
+
+
+@cache
+def iban_lengths() -> dict[str, int]:
+    """Return country code -> IBAN length, from the SWIFT registry `python-stdnum` ships."""
+    text = resources.files("stdnum").joinpath("iban.dat").read_text("utf-8")
+    lengths = {}
+    for line in text.splitlines():
+        found = re.match(r'([A-Z]{2}) .*bban="([^"]+)"', line)
+        if found:
+            lengths[found[1]] = 4 + sum(int(n) for n in re.findall(r"\d+", found[2]))
+    return lengths
+
+
+def iban_registered(iban: str) -> bool:
+    """Return True when the IBAN has its country's registered length and BBAN format (stdnum).
+
+    National check digits inside the BBAN are not required: ISO 13616 defines an IBAN by its
+    mod-97 digits and the registered structure, and a mistyped national check digit still
+    names somebody's account.
+    """
+    from stdnum import iban as stdnum_iban  # loads its registry on first use
+
+    return bool(stdnum_iban.is_valid(iban, check_country=False))
 
 
 B58_XRP = "rpshnaf39wBUDNEGHJKLM4PQRST7VWXYZ2bcdeCg65jkm8oFqi1tuvAxyz"

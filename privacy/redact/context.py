@@ -1,138 +1,156 @@
-"""Detectors that need context words: seed phrases, passwords, balances, account ids.
+"""Detectors that need context words: passwords, account ids, Telegram handles, cued numbers.
 
 A value is only taken when a cue says what it is ("my password is …", "UID …", "I have …").
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 
-from privacy.redact import checksums as cs
+from privacy.redact import holdings
 from privacy.redact.candidates import Candidate
 from privacy.redact.labels import Label
+from privacy.redact.normalize import canonicalize
 
 L = Label
-WORD_RE = re.compile(r"[A-Za-z]+|[\u3040-\u309f\u30fc]+")
-SEED_GAP_RE = re.compile(r"[\s,;.:)(\[\]\-\u3000、\d]{1,8}")
-MIN_SEED_WORDS = 10
 
 _PW_CUE = (
-    r"(?:(?<![A-Za-z])(?:pass(?:word|phrase|code)s?|passwd|pwd|pw|pin(?: code)?)(?![A-Za-z])"
-    r"|パスワード|パスフレーズ|暗証番号)"
+    r"(?:(?<![A-Za-z])(?:pass(?:word|phrase|code|key)s?|passwd|pwd|pw|pin(?: code| number)?"
+    r"|(?:2fa|backup|recovery|security|access|unlock|login|verification)\s+codes?"
+    r"|login\s+(?:creds|credentials)|secret\s+(?:word|phrase)|kennwort|passwort|mot\s+de\s+passe"
+    rf"|contrase(?:ñ|n)a|senha|parola|{canonicalize('пароль').text})(?![A-Za-z])"
+    r"|パスワード|パスフレーズ|暗証番号|暗証|パス(?=は|:|：)|密码|비밀번호|암호)"
 )
 PASSWORD_CUE_RE = re.compile("(?i)" + _PW_CUE)
 PASSWORD_VALUE_RE = re.compile(
-    "(?i)"
-    + _PW_CUE
-    + r"(?P<c>\s+(?:is|was|to|=|:)|\s*[:=：]|\s*(?:は|が|を)|\s+(?:is|was)\s+set\s+to)?\s*"
+    "(?i)" + _PW_CUE + r"(?:\s+(?:for|on|at|of)\s+(?:my\s+|the\s+)?[\w.]+)?"
+    r"(?P<c>(?:\s*(?:[:=：→]|->|=>)|\s+(?:is|was|are|were|to|now|still|currently|set|changed"
+    r"|reset|updated|just|became|will\s+be|should\s+be))+|\s*(?:は|が|を))?\s*"
     r"[\"'“「]?(?P<v>(?:(?![\"'<>])[!-~]){3,64}?)(?=[\"'”」]|[.,;]?(?:\s|$)|[^\x00-\x7f]|$)"
 )
+# a quoted value after a cue and a connector may hold spaces ("my pin is '12 34'")
+QUOTED_PW_RE = re.compile(
+    "(?i)" + _PW_CUE + r"(?:\s+(?:for|on|at|of)\s+(?:my\s+|the\s+)?[\w.]+)?"
+    r"(?:\s*[:=：]|\s+(?:is|was|to|now|is\s+now)|\s*(?:は|が))\s*[\"“「'](?P<v>[^\"”」'\n]{3,64})[\"”」']"
+)
+# a passphrase of plain words after a passphrase cue ("passphrase: tulip orbit candle frost")
+WORDS_PW_RE = re.compile(
+    r"(?i)(?:pass\s?phrase|secret\s+phrase|パスフレーズ)(?:\s*[:=：]|\s+is|\s*は)\s*"
+    r"(?P<v>[a-z]{3,12}(?:[ ][a-z]{3,12}){2,7})(?![\w])"
+)
+DICEWARE_RE = re.compile(r"[a-z]{3,12}(?:[-._][a-z]{3,12}){2,7}[0-9!?]*")
+_FUNCTION_WORDS = frozenset(
+    {"the", "and", "for", "not", "too", "you", "your", "with", "from", "that", "this", "was",
+     "are", "but", "can", "should", "would", "how", "what", "why", "where", "when", "safe",
+     "keep", "store", "never", "share", "manager", "written", "paper", "backup", "long", "weak",
+     "strong", "secure", "does", "have", "has", "been", "into", "about", "use", "used", "using"}
+)  # fmt: skip
 TOKENISH_RE = re.compile(r"(?<![\w@])(?:(?![\"'<>,])[!-~]){4,40}(?![\w])")
+VALUE_FIRST_RE = re.compile(
+    r"(?i)(?<![\w@])[\"'“]?(?P<v>(?:(?![\"'<>])[!-~]){4,64}?)[\"'”]?\s+(?:is|was|=)\s+(?:my|our|the)"
+    r"\s+(?:\w+\s+){0,2}(?:password|passphrase|passcode|pin|2fa\s+code|backup\s+code)\b"
+)
 IS_IT_STRONG_RE = re.compile(
     r"(?i)\bis\s+[\"'“]?(?P<v>(?:(?![\"'<>])[!-~]){3,64}?)[\"'”]?\s+(?:a\s+)?(?:strong|secure|safe|good"
     r"|ok|okay|long)\b[^.?!\n]{0,30}?(?:password|passphrase|passcode|pin)"
 )
 
+_ID_WORD = r"(?:id|uid|no\.?|number|code|#)"
 ACCOUNT_RE = re.compile(
-    r"(?i)(?=[uacmlsユア会口ロお])(?:(?<![A-Za-z])uid(?![A-Za-z])|user[ _-]?id"
+    r"(?i)(?=[uacmlsrintdhpwgbkfoeユア会口ロおニ取ペ紹招])"
+    r"(?:(?<![A-Za-z])uid(?![A-Za-z])|user[ _-]?id"
+    r"|(?:referral|ref|invite|invitation|promo|affiliate|partner)[ _-]?(?:code|id|link\s+code)"
+    r"|nick(?:name)?|trader[ _-]?id|(?:destination|deposit)[ _-]?(?:tag|memo)"
+    r"|(?<![A-Za-z])memo(?![A-Za-z])"
+    r"|(?:binance|bybit|okx|kraken|kucoin|bitget|coinbase|mexc|gate|htx|bitflyer|coincheck)"
+    r"(?:[ _-]?(?:pay|exchange|futures|earn|web3))?[ _-]?(?:id|uid|account|username)"
+    r"|(?:pay|payment|merchant|wallet|profile|player|broker|exchange|trading|funding"
+    r"|sub[ _-]?account)"
+    r"[ _-]?" + _ID_WORD + r"(?![A-Za-z])"
     r"|acct\.?\s*(?:#|no\.?)?"
-    r"|my\s+(?!order|transaction|tx|chain|trade|ticket|case|request|withdrawal|deposit)"
-    r"[A-Za-z.]{2,20}\s+id(?![A-Za-z])"
-    r"|(?:account|customer|client|member|user)[ _-]?(?:id|no\.?|number|#)|sub-?account(?:[ _-]?id)?"
+    r"|my\s+(?:(?!(?:order|transaction|tx|chain|trade|ticket|case|request|withdrawal|deposit"
+    r"|network|block|proposal|position)\b)[A-Za-z.]{2,20}\s+){1,2}id(?![A-Za-z])"
+    r"|(?:account|customer|client|member|user)[ _-]?(?:id|no\.?|number|#|code)"
+    r"|sub-?account(?:[ _-]?id)?"
     r"|user[ _-]?name"
-    r"|(?<![A-Za-z])login(?![A-Za-z])|ユーザーID|ユーザー名|アカウントID|会員ID|会員番号|口座番号"
-    r"|ログインID|ログイン名|お客様番号)"
+    r"|(?<![A-Za-z])login(?![A-Za-z])|ユーザーID|ユーザー名|アカウントID|アカウント番号|会員ID|会員番号"
+    r"|口座番号|ログインID|ログイン名|お客様番号|ペイID|紹介コード|紹介ID|招待ID)"
     r"(?:\s+(?:on|at|for|in)\s+(?:the\s+)?[\w.]+(?:\s+\w+)?(?=\s+(?:is|was)\b|\s*[:=]))?"
-    r"(?P<c>\s+(?:is|was|=|:)|\s*[:=#：]|\s*(?:は|が))?\s*"
+    r"(?P<c>\s+(?:is|was|=|:)|\s*[:=#：]|\s*(?:は|が))?\s*[\"'“「]?"
     r"(?P<v>(?!is\b|was\b|the\b)[A-Za-z0-9][A-Za-z0-9._-]{2,39})(?![A-Za-z0-9._-])"
 )
-
-_TICKER = (
-    r"(?:[A-Z]{2,6}|[Ss]ats|satoshis?|dollars|bucks|euros?|yen|円|万円|ドル|(?i:btc|eth|sol|usdt"
-    r"|usdc|bitcoins?|ethers?|ethereum|solana|xrp|doge|bnb))"
+# Telegram named as such, in either order: "my tg: x_99", "テレグラムのIDはx_99",
+# "x_99 on telegram", "DM me on TG as x_99"; the value must look chosen (digit, `_`, or an @)
+_TG = r"(?:telegram|tg|テレグラム|テレグラ|テレ)"
+TG_CUE_FIRST_RE = re.compile(
+    r"(?i)(?<![A-Za-z])" + _TG + r"(?:\s*の)?(?:\s*(?:handle|username|user\s*name|id|account|acc"
+    r"|name|nick|ユーザー名|ユーザーネーム|アカウント|ハンドル|名前|ID))?"
+    r"(?:\s+(?:is|=|as)|\s*[:=：→]|\s*->|\s*(?:は|が|で|に))?\s*[\"'“「]?"
+    r"(?P<h>@?[A-Za-z][A-Za-z0-9_]{3,31})(?![A-Za-z0-9_@.])"
 )
-AMOUNT_RE = re.compile(
-    r"(?<![0-9A-Za-z.,])(?:[$€£¥]\s?\d[\d,]*(?:\.\d+)?(?:\s?[kKmM]\b)?"
-    r"|\d[\d,]*(?:\.\d+)?\s?(?:[kKmM]\s?)?" + _TICKER + r"(?![a-z]))"
+TG_VALUE_FIRST_RE = re.compile(
+    r"(?i)(?<![\w@.])(?P<h>@?[A-Za-z][A-Za-z0-9_]{3,31})\s*(?:\s(?:on|at|via|in|@)\s+|で|は)"
+    r"(?:the\s+)?" + _TG + r"(?![A-Za-z])"
 )
-OWN_CUE_RE = re.compile(
-    r"(?i)(?:\bi\s+(?:have|hold|own|got)|\bi'?ve(?:\s+got)?"
-    r"|\bi'?m\s+(?:holding|long|short|sitting on)"
-    r"|\bholding|\bsitting on|\bmy\s+(?:\w+\s+){0,2}(?:balance|portfolio|holdings?|position|stack"
-    r"|bags?|savings|wallet|account|net ?worth|stash)\b[^.?!]{0,25}?(?:is|shows?|of|at|:|=|worth"
-    r"|has|reads|says)|\bworth|\bwe\s+have|\bi\s+still\s+have|\bi\s+(?:only\s+)?have|\blong\b"
-    r"|\bshort\b|残高|保有|資産|評価額|ポートフォリオ)"
-)
-HYPO_RE = re.compile(
-    r"(?i)(?:\b(?:if|for|per|how many|how much|would|buy|sell|at|above|below|to|from|since|entry"
-    r"|entered|lost|lose|made|earned|paid|spent|fees?|profit|loss|gained|won|risk|risking)|@)\s*$"
-)
-QUESTION_RE = re.compile(r"(?i)\b(?:can|could|should|would|may)\s+i\b|\bif\b|\bwhat\s+if\b")
-JA_OWN_AFTER_RE = re.compile(r"^\s*(?:ある|あります|持って|保有|入って|分|の(?:ポジ|残高))")
-CLAUSE_RE = re.compile(r"[.?!。？！\n]")
+_TG_NOT = frozenset(
+    {"channel", "group", "groups", "chat", "bot", "bots", "app", "account", "handle", "username",
+     "premium", "wallet", "desktop", "web", "stars", "support", "please", "message", "official",
+     "name", "nick", "id", "user", "me", "is", "as", "the", "and", "dms"}
+)  # fmt: skip
 
 
-SEED_SHAPE_RE = re.compile(
-    r"(?:[A-Za-z\u3040-\u309f\u30fc]{2,8}[\s,;.:)(\[\]\-\u3000、\d]{1,8})"
-    + f"{{{MIN_SEED_WORDS - 1}}}"
-)
-
-
-def seed_phrases(text: str) -> list[Candidate]:
-    """Runs of BIP-39 words (English or Japanese list), separated by spaces, commas, numbers.
-
-    One misspelt word inside a run does not split it (a typo must not leak both halves).
-    """
-    if len(text) < 30 or SEED_SHAPE_RE.search(text) is None:
+def telegram_named(text: str) -> list[Candidate]:
+    """A handle named as Telegram's, with or without the @, the cue before or after it."""
+    low = text.lower()
+    if "tg" not in low and "tele" not in low and "テレ" not in text:
         return []
-    en, ja = cs.bip39_words("english"), cs.bip39_words("japanese")
-    out: list[Candidate] = []
-    run: list[re.Match[str]] = []
-    typo: re.Match[str] | None = None
-    for m in WORD_RE.finditer(text):
-        word = m.group()
-        inside = word.lower() in en or word in ja
-        joined = bool(run) and _gap_ok(text, (typo or run[-1]).end(), m.start())
-        if inside and (not run or joined):
-            run += [typo, m] if typo else [m]
-            typo = None
-            continue
-        if run and joined and typo is None and 3 <= len(word) <= 8 and word.isalpha():
-            typo = m
-            continue
-        _close_seed(run, out)
-        run, typo = ([m] if inside else []), None
-    _close_seed(run, out)
+    out = []
+    for rx in (TG_CUE_FIRST_RE, TG_VALUE_FIRST_RE):
+        for m in rx.finditer(text):
+            handle = m.group("h")
+            bare = handle.lstrip("@")
+            if bare.lower() in _TG_NOT:
+                continue
+            if handle[0] == "@" or "_" in bare or any(c.isdigit() for c in bare):
+                out.append(Candidate(*m.span("h"), L.TELEGRAM_HANDLE, 53))
     return out
 
 
-def _gap_ok(text: str, end: int, start: int) -> bool:
-    gap = text[end:start]
-    return bool(gap) and SEED_GAP_RE.fullmatch(gap) is not None
+# a bare "account"/"ID" with a connector: only a handle-shaped value (digit, `_` or `.` inside),
+# and never an id that belongs to an order, a transaction, a chain or a ticket
+WEAK_ACCOUNT_RE = re.compile(
+    r"(?i)(?=[aihアI])(?<![A-Za-z])(?<!order\s)(?<!trade\s)(?<!chain\s)(?<!block\s)(?<!ticket\s)(?<!case\s)"
+    r"(?<!tx\s)(?<!request\s)(?<!注文)(?<!取引)(?<!チェーン)(?<!オーダー)"
+    r"(?:acc(?:oun)?t?|id|handle|アカウント|ID)(?:\s+(?:on|at|for)\s+[\w.]+)?"
+    r"(?:\s+(?:is|was|=|:)|\s*[:=#：]|\s*(?:は|が))\s*[\"'“「]?"
+    r"(?P<v>[A-Za-z0-9][A-Za-z0-9._-]{2,39})(?![A-Za-z0-9._-])"
+)
+# an exchange named in Japanese, then its id: "バイナンスのIDは…", "取引所のUID: …"
+JA_ACCOUNT_RE = re.compile(
+    r"(?:バイナンス|バイビット|コインチェック|ビットフライヤー|ビットバンク|取引所|口座|アカウント)"
+    r"の?(?:ID|UID|ユーザーID|番号|ユーザー名)\s*(?:は|:|：|が)?\s*[「\"]?"
+    r"(?P<v>[A-Za-z0-9][A-Za-z0-9._-]{2,39})(?![A-Za-z0-9._-])"
+)
 
 
-def _close_seed(run: list[re.Match[str]], out: list[Candidate]) -> None:
-    if len(run) < MIN_SEED_WORDS:
-        return
-    first, last = _checksummed_window(run)
-    out.append(Candidate(run[first].start(), run[last].end(), L.SEED_PHRASE, 95, True))
-
-
-def _checksummed_window(run: list[re.Match[str]]) -> tuple[int, int]:
-    """Return the longest window of the run that is a valid BIP-39 mnemonic, else all of it
-    (so "… <12 words> please keep it" removes exactly the phrase, and typos still go)."""
-    words = [m.group().lower() for m in run]
-    if len(words) > 48:  # not a phrase someone typed: take it all, skip the window search
-        return 0, len(run) - 1
-    for size in (24, 21, 18, 15, 12):
-        for first in range(0, len(words) - size + 1):
-            if cs.bip39_checksum_ok(words[first : first + size]):
-                return first, first + size - 1
-    return 0, len(run) - 1
+# Substrings every cue contains: a C-speed `in` test skips most texts before any regex runs.
+_PW_KEYS = (
+    "pass", "pw", "pin", "code", "cred", "secret", "kennwort", "contrase", "senha", "parola",
+    canonicalize("пароль").text[:3], "パス", "暗証", "密码", "비밀번호", "암호",
+)  # fmt: skip
+_ACCOUNT_KEYS = (
+    "id", "user", "acct", "account", "customer", "client", "member", "login", "ref", "invit",
+    "nick", "tag", "memo", "ユーザ", "アカウント", "会員", "口座", "ログイン", "お客様", "ニック",
+    "招待", "紹介", "code",
+)  # fmt: skip
 
 
 def passwords(text: str) -> list[Candidate]:
     """The value after a password cue; near a cue, also any token that looks like one."""
+    low = text.lower()
+    if not any(k in low for k in _PW_KEYS):
+        return []
     cue = PASSWORD_CUE_RE.search(text)
     if cue is None:
         return []
@@ -140,18 +158,51 @@ def passwords(text: str) -> list[Candidate]:
     for m in PASSWORD_VALUE_RE.finditer(text):
         value = m.group("v")
         pin = value.isdigit() and 4 <= len(value) <= 8
-        if value.lower() in _NOT_VALUES or not (m.group("c") or pin or _password_shaped(value)):
+        shaped = pin or _password_shaped(value) or _passphrase_shaped(value)
+        if value.lower() in _NOT_VALUES or not (m.group("c") or shaped):
             continue
         out.append(Candidate(m.start("v"), m.end("v"), L.PASSWORD, 55, True))
     for m in TOKENISH_RE.finditer(text):
-        if abs(m.start() - cue.start()) <= 40 and _password_shaped(m.group()):
+        if _near(text, cue, m, 40) and _password_shaped(m.group()):
             out.append(Candidate(*m.span(), L.PASSWORD, 54, True))
-    for m in IS_IT_STRONG_RE.finditer(text):
-        out.append(Candidate(*m.span("v"), L.PASSWORD, 56, True))
+    for m in VALUE_FIRST_RE.finditer(text):
+        if _password_shaped(m.group("v")) or m.group("v").isdigit():
+            out.append(Candidate(*m.span("v"), L.PASSWORD, 56, True))
+    return out + _free_form_passwords(text)
+
+
+def _near(text: str, cue: re.Match[str], value: re.Match[str], reach: int) -> bool:
+    """Return True when value is within reach of cue and no placeholder (a value the cue
+    already named) stands between them."""
+    after = value.start() >= cue.end()
+    lo, hi = (cue.end(), value.start()) if after else (value.end(), cue.start())
+    return abs(value.start() - cue.start()) <= reach and "<" not in text[lo:hi]
+
+
+def _free_form_passwords(text: str) -> list[Candidate]:
+    """Values that are not one token: "is X strong?", quoted values, passphrases of words."""
+    out = [Candidate(*m.span("v"), L.PASSWORD, 56, True) for m in IS_IT_STRONG_RE.finditer(text)]
+    for m in QUOTED_PW_RE.finditer(text):
+        out.append(Candidate(*m.span("v"), L.PASSWORD, 57, True))
+    for m in WORDS_PW_RE.finditer(text):
+        if not any(w in _FUNCTION_WORDS for w in m.group("v").lower().split()):
+            out.append(Candidate(*m.span("v"), L.PASSWORD, 57, True))
     return out
 
 
-_NOT_VALUES = {"is", "was", "to", "the", "my", "a", "an", "and", "for", "reset", "it", "not"}
+def _passphrase_shaped(token: str) -> bool:
+    """Words chained by - . _ (river-copper-staple), or letters with 2+ inner capitals."""
+    if DICEWARE_RE.fullmatch(token):
+        return True
+    humps = sum(a.islower() and b.isupper() for a, b in itertools.pairwise(token))
+    return token.isalpha() and humps >= 2 and len(token) >= 8
+
+
+_NOT_VALUES = {
+    "is", "was", "to", "the", "my", "a", "an", "and", "for", "reset", "it", "not", "now", "still",
+    "currently", "set", "changed", "just", "updated", "became", "same", "here", "below", "above",
+    "this", "that", "what", "again", "also", "too", "been", "be", "will", "should", "are", "were",
+}  # fmt: skip
 
 
 def _password_shaped(token: str) -> bool:
@@ -165,6 +216,9 @@ def _password_shaped(token: str) -> bool:
 
 
 def account_ids(text: str) -> list[Candidate]:
+    low = text.lower()
+    if not any(k in low for k in _ACCOUNT_KEYS):
+        return []
     out = []
     for m in ACCOUNT_RE.finditer(text):
         value = m.group("v").rstrip("._-")
@@ -176,28 +230,21 @@ def account_ids(text: str) -> list[Candidate]:
             continue
         end = m.start("v") + len(value)
         out.append(Candidate(m.start("v"), end, L.ACCOUNT_ID, 52, value.isdigit()))
+    if not text.isascii():
+        out += [Candidate(*m.span("v"), L.ACCOUNT_ID, 52) for m in JA_ACCOUNT_RE.finditer(text)]
+    for m in WEAK_ACCOUNT_RE.finditer(text):
+        value = m.group("v").rstrip("._-")
+        if len(value) >= 6 if value.isdigit() else _handle_shaped(value):
+            out.append(Candidate(m.start("v"), m.start("v") + len(value), L.ACCOUNT_ID, 51))
     return out
 
 
-def balances(text: str) -> list[Candidate]:
-    """An amount with a unit, in a clause where the user states what they own."""
-    out = []
-    for m in AMOUNT_RE.finditer(text):
-        if _owned(text, m.start(), m.end()):
-            out.append(Candidate(*m.span(), L.BALANCE, 45))
-    return out
-
-
-def _owned(text: str, start: int, end: int) -> bool:
-    before = text[max(0, start - 60) : start]
-    clause = CLAUSE_RE.split(before)[-1]
-    if HYPO_RE.search(clause):
-        return False
-    cues = list(OWN_CUE_RE.finditer(clause))
-    if cues:
-        # "can I short 5 BTC" asks; "… if ETH is worth it I'm long 26 ETH" states
-        return not QUESTION_RE.search(clause[max(0, cues[-1].start() - 12) :])
-    return JA_OWN_AFTER_RE.match(text[end : end + 8]) is not None
+def _handle_shaped(value: str) -> bool:
+    """A user-chosen name: letters with a digit, an underscore or an inner dot (moon_kenta88)."""
+    inner = value.strip("._-")
+    return any(c.isalpha() for c in value) and (
+        any(c.isdigit() for c in value) or "_" in inner or "." in inner
+    )
 
 
 PHONE_CUE_RE = re.compile(
@@ -220,24 +267,40 @@ IDISH_RE = re.compile(
 _DIGITS7_RE = re.compile(r"\d(?:\D{0,3}\d){5}")
 
 
+_PHONE_KEYS = (
+    "phone", "mobile", "cell", "tel", "whats", "viber", "sms", "call", "text", "reach", "number",
+    "電話", "携帯", "連絡先",
+)  # fmt: skip
+_NATID_KEYS = (
+    "ssn", "social", "sin", "national", "id", "passport", "tax", "tin", "nino", "aadhaar", "pan",
+    "steuer", "dni", "nie", "cpf", "number", "マイナンバー", "個人番号", "パスポート", "免許",
+)  # fmt: skip
+
+
 def cued_numbers(text: str) -> list[Candidate]:
     """Phone numbers and national ids in any format, when a cue word names them nearby."""
     out: list[Candidate] = []
     if _DIGITS7_RE.search(text) is None:
         return out
-    for cue_re, value_re, label in (
-        (PHONE_CUE_RE, NUMBERISH_RE, L.PHONE),
-        (NATID_CUE_RE, IDISH_RE, L.NATIONAL_ID),
+    low = text.lower()
+    for cue_re, value_re, label, keys in (
+        (PHONE_CUE_RE, NUMBERISH_RE, L.PHONE, _PHONE_KEYS),
+        (NATID_CUE_RE, IDISH_RE, L.NATIONAL_ID, _NATID_KEYS),
     ):
+        if not any(k in low for k in keys):
+            continue
         cues = [m.end() for m in cue_re.finditer(text)]
         if not cues:
             continue
         for m in value_re.finditer(text):
             digits = sum(c.isdigit() for c in m.group())
-            near = any(0 <= m.start() - end <= 25 for end in cues)
+            # a cue names the value right after it: a placeholder between them took it
+            near = any(
+                0 <= m.start() - end <= 25 and "<" not in text[end : m.start()] for end in cues
+            )
             if near and digits >= (6 if label is L.NATIONAL_ID else 7):
                 out.append(Candidate(*m.span(), label, 58))
     return out
 
 
-DETECTORS = (seed_phrases, passwords, account_ids, balances, cued_numbers)
+DETECTORS = (passwords, account_ids, telegram_named, holdings.balances, cued_numbers)

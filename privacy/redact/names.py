@@ -1,4 +1,4 @@
-"""People and postal addresses: cue words, a first-name gazetteer, street and city shapes.
+"""People: cue words, a first-name gazetteer, Japanese names; public figures protected.
 
 Public figures and project names discussed as topics are protected, not redacted.
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from importlib import resources
 
+from privacy.redact import addresses
 from privacy.redact.candidates import Candidate
 from privacy.redact.labels import Label
 
@@ -20,9 +21,13 @@ def _word_list(name: str) -> frozenset[str]:
 
 
 FIRST_NAMES = _word_list("first_names.txt")
+# larger lists: a given name counts without a cue only when a known surname follows it
+GIVEN_NAMES = _word_list("given_names.txt") | FIRST_NAMES
+SURNAMES = _word_list("surnames.txt")
 NOT_NAMES = _word_list("not_names.txt")
 PUBLIC_NAMES_RE = re.compile(
-    r"Vitalik(?: Buterin)?|Satoshi Nakamoto|(?:Satoshi|Elon|CZ|SBF|Gensler|Trump)(?!\s+[A-Z])"
+    r"(?=[A-Z植黒岸石孫ヴサパイ])"  # skip positions no name starts at (speed)
+    r"(?:Vitalik(?: Buterin)?|Satoshi Nakamoto|(?:Satoshi|Elon|CZ|SBF|Gensler|Trump)(?!\s+[A-Z])"
     r"|Changpeng Zhao|Michael Saylor|Saylor|Elon Musk"
     r"|Sam Bankman-Fried|Do Kwon|Jerome Powell|Powell|Cathie Wood|Arthur Hayes|Brian Armstrong"
     r"|Justin Sun|Anatoly Yakovenko|Charles Hoskinson|Gary Gensler|Larry Fink|Janet Yellen"
@@ -38,10 +43,11 @@ PUBLIC_NAMES_RE = re.compile(
     r"|Kathleen Breitman|Emin Gün Sirer|Silvio Micali|Gavin Andresen|Wei Dai|Craig Wright"
     r"|植田和男|黒田東彦|岸田文雄|石破茂|孫正義|植田総裁|黒田総裁"
     r"|Fibonacci|Bollinger(?: Bands)?|Ichimoku(?: Kinko Hyo)?|Elliott|Wyckoff|Dow Theory|Gann"
-    r"|ヴィタリック|サトシ・ナカモト|パウエル議長|植田総裁|イーロン・マスク"
+    r"|ヴィタリック|サトシ・ナカモト|パウエル議長|植田総裁|イーロン・マスク)"
 )
 VENUES_RE = re.compile(
-    r"(?<![A-Za-z])(?:Binance(?: Japan)?|Coinbase|Kraken|Bybit|OKX|KuCoin|Bitget|Gate\.io|Bitfinex"
+    r"(?=[A-Zbde])(?<![A-Za-z])"
+    r"(?:Binance(?: Japan)?|Coinbase|Kraken|Bybit|OKX|KuCoin|Bitget|Gate\.io|Bitfinex"
     r"|MEXC|HTX|Huobi|Bitstamp|Gemini|Crypto\.com|bitFlyer|Coincheck|bitbank|Upbit|Bithumb"
     r"|Deribit|BitMEX|Phemex|Poloniex|Robinhood|eToro|Revolut|Uphold|Ledger|Trezor|MetaMask"
     r"|Phantom|Trust Wallet|TradingView|CoinGecko|CoinMarketCap|Etherscan|Solscan|DefiLlama"
@@ -59,6 +65,9 @@ CUE = (
     r"(?i:my\s+name\s+is|(?:my\s+)?name's|name\s+is|(?:support\s+)?(?:agent|rep|representative"
     r"|staff|employee|operator)|name\s*[:：]|i\s+am|i'm|this\s+is|it's|call\s+me"
     r"|signed|regards,?|thanks,?|thank\s+you,?|cheers,?|best,?|sincerely,?|referred\s+by"
+    r"|sign(?:ed)?\s+(?:\w+\s+){0,2}as|dear|payee\s*:?|card\s?holder(?:\s+is)?\s*:?"
+    r"|name\s+on\s+(?:the\s+|my\s+)?(?:card|account|passport)(?:\s+is)?\s*:?"
+    r"|(?:legal|full|real|kyc)\s+name(?:\s+is)?\s*:?|in\s+the\s+name\s+of|on\s+behalf\s+of"
     r"|registered\s+(?:under|to)(?:\s+the\s+name)?|under\s+the\s+name|(?:account\s+)?holder\s*:?"
     r"|beneficiary\s*:?|recipient\s*:?|mr\.?|mrs\.?|ms\.?|miss|dr\.?"
     r"|(?:contact|from|to|sender|attn|c/o|owner|signed\s+by)\s*[:：]"
@@ -68,27 +77,33 @@ CUE = (
     r"|spouse|nephew|niece|coworker|co-worker|banker|broker|assistant)(?:'s)?(?:\s+name\s+is)?,?)"
 )
 WEAK_CUE = (
-    r"(?i:from|with|add|contact|named|called|ask\s+for|speak\s+(?:to|with)|talk\s+to|and|name)"
+    r"(?i:from|with|add|contact|named|called|ask\s+for|speak\s+(?:to|with)|talk\s+to|and|name"
+    r"|hi|hey|hello|thanks|cc|ping|as)"
 )
 FULL_NAME = rf"(?:{_TOK})(?:\s+[A-Z]\.)?(?:\s+(?:{_PARTICLE}\s+){{0,2}}(?:{_TOK})){{1,2}}"
 # The leading lookaheads let the regex engine skip positions no cue can start at (speed).
 CUED_NAME_RE = re.compile(
-    rf"(?<![\w])(?=[mnitscrbhdaeofuMNITSCRBHDAEOFU])(?:{CUE})\s+(?P<n>{NAME})"
+    rf"(?<![\w])(?=[mnitscrbhdaeofuplkMNITSCRBHDAEOFUPLK])(?:{CUE})\s+[\"'“「]?(?P<n>{NAME})"
 )
 WEAK_CUED_FIRST_RE = re.compile(
     rf"(?<![\w])(?=[fwacnstFWACNST])(?:{WEAK_CUE})\s+(?P<n>[A-Z][a-z]+)\b"
 )
-WEAK_CUED_NAME_RE = re.compile(rf"(?<![\w])(?=[fwacnstFWACNST])(?:{WEAK_CUE})\s+(?P<n>{FULL_NAME})")
+WEAK_CUED_NAME_RE = re.compile(
+    rf"(?<![\w])(?=[fwacnsthpFWACNSTHP])(?:{WEAK_CUE})\s+(?P<n>{FULL_NAME})"
+)
 SIGNATURE_RE = re.compile(
     rf"(?:(?:^|\n)[ \t]*[~-]+|(?:^|(?<=\s))[—–]+)[ \t]*(?P<n>{NAME})[ \t]*(?=$|\n|,)"
 )
 LOWER_CUED_RE = re.compile(
-    r"(?i:my\s+name\s+is|name\s*[:：]|i\s+am|i'm|this\s+is|referred\s+by|call\s+me"
+    r"(?=[mnitrhMNITRH])(?i:my\s+name\s+is|name\s*[:：]|i\s+am|i'm|this\s+is|referred\s+by|call\s+me"
     r"|registered\s+(?:under|to)(?:\s+the\s+name)?|holder\s*:?|my\s+\w+(?=\s+[a-z]))\s+"
     r"(?P<n>[a-z]{2,12}(?:\s+[a-z][a-z'-]{1,15})?)(?![\w])"
-    r"|(?<![\w])(?P<s>[a-z]{2,12}\s+[a-z][a-z'-]{1,15})"
+)
+LOWER_HERE_RE = re.compile(
+    r"(?<![\w])(?P<s>[a-z]{2,12}\s+[a-z][a-z'-]{1,15})"
     r"(?=\s+here\b|,\s*(?i:tel|phone|email|uid|call|mobile)\b)"
 )
+_HERE_RE = re.compile(r"\shere\b|,\s*(?i:tel|phone|email|uid|here|call|mobile|from)\b")
 START_NAME_RE = re.compile(
     rf"(?<![\w])(?P<n>{NAME})(?=\s+here\b|,\s*(?i:tel|phone|email|uid|here|call|mobile|from)\b)"
 )
@@ -117,51 +132,14 @@ JA_CUED_RE = re.compile(
     r"(?=と申します|といいます)"
 )
 
-_STREET = (
-    r"(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Place|Pl|Way|Court|Ct"
-    r"|Terrace|Close|Crescent|Square|Sq|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Row|Mews|Gardens"
-    r"|Walk|Trail|Plaza)\.?"
-)
-_UKPC = r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}"
-_CAPC = r"[A-Z]\d[A-Z]\s?\d[A-Z]\d"
-_CITY = r"[A-Z][A-Za-z.'-]+(?:\s[A-Z][A-Za-z.'-]+){0,2}"
-EN_ADDRESS_RE = re.compile(
-    rf"(?:(?:(?:Flat|Apt\.?|Apartment|Unit|Suite)\s*[\w-]+,?\s+)?\d{{1,5}}[A-Za-z]?,?\s+"
-    rf"(?:[A-Z][A-Za-z'-]*\s+){{1,3}}{_STREET}(?![A-Za-z])|P\.?\s?O\.?\s+Box\s+\d{{1,6}})"
-    rf"(?:,?\s*(?:Apt|Apartment|Unit|Suite|Flat|#)\.?\s*[A-Za-z0-9-]+)?"
-    r"(?:\s+(?:N|S|E|W|NE|NW|SE|SW)\b)?"
-    rf"(?:,\s*{_CITY}(?=,?\s*(?:[A-Z]{{2,3}}\b|\d{{4,5}}|{_UKPC}|{_CAPC}))(?:,?\s*[A-Z]{{2,3}}\b)?"
-    rf"(?:\s+\d{{4,5}}(?:-\d{{4}})?|\s+{_UKPC}|\s+{_CAPC})?"
-    rf"|,\s*{_CITY}(?=\s*(?:$|[.!?\n;)])))?"
-)
-_ROMANCE = (
-    r"\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.|boulevard|bd|place|allée|impasse|chemin"
-    r"|quai|route|cours|via|viale|piazza|calle|avenida|plaza)"
-)
-EU_ADDRESS_RE = re.compile(
-    r"[A-ZÄÖÜ][a-zäöüß]+(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|ufer)\s+\d{1,4}[a-z]?"
-    r"(?:,\s*\d{5}\s+[A-ZÄÖÜ][\wäöüß]+(?:\s(?:am|an der|im)\s[A-ZÄÖÜ][\wäöüß]+)?)?"
-    rf"|{_ROMANCE}\s+(?:[\wÀ-ÿ'’-]+\s){{0,5}}?[\wÀ-ÿ'’-]+,?\s+\d{{5}}\s+[A-ZÀ-Ý][\wÀ-ÿ-]+"
-    rf"|{_ROMANCE}(?:\s+(?:(?:de|du|des|la|le|les|di|del|della)(?![\w])|[dl]['’]|[A-ZÀ-Ý][\wÀ-ÿ'’-]*)){{1,6}}"
-)
 JA_HONORIFIC_RE = re.compile(
     r"(?<![\u4e00-\u9fff])(?P<n>[\u4e00-\u9fff]{2,4})(?=さん|様|氏|くん|ちゃん)"
 )
 JA_NOT_NAMES = frozenset(
     {"運営", "管理人", "担当", "社長", "先生", "会社", "皆", "お客", "取引所", "総裁"}
 )
-JA_WARD_ADDRESS_RE = re.compile(
-    r"[\u4e00-\u9fff]{1,6}(?:市|区)[\u4e00-\u9fff\u3040-\u30ffー]{1,10}?(?:\d+丁目)?\d+"
-    r"(?:[-−－]\d+){1,3}(?:号)?(?:\s*[\u4e00-\u9fff\u30a0-\u30ffー]+\s?\d+(?:号室)?)?"
-)
-JA_ADDRESS_RE = re.compile(
-    r"(?:〒\s?\d{3}[-−－]?\d{4}\s*)?(?:東京都|北海道|(?:京都|大阪)府|[\u4e00-\u9fff]{2,3}県)"
-    r"[\u4e00-\u9fff\u3040-\u30ffー]{1,20}?(?:\d+丁目)?\d+(?:[-−－]\d+){0,3}(?:番地?|号)?"
-    r"(?:\s*[\u4e00-\u9fff\u30a0-\u30ffー]+\s?\d+(?:号室)?)?|〒\s?\d{3}[-−－]\d{4}"
-)
 
-
-_DIGIT_RE = re.compile(r"\d")
+_JA_NOT_NAMES_RE = re.compile("|".join(sorted(JA_NOT_NAMES)))
 
 
 def protected_names(text: str) -> list[tuple[int, int]]:
@@ -170,34 +148,71 @@ def protected_names(text: str) -> list[tuple[int, int]]:
     return spans + [m.span() for m in VENUES_RE.finditer(text)]
 
 
+# every capitalised-name pattern below holds an upper-case letter followed by a lower-case one
+_CAPITALISED_RE = re.compile(r"[A-Z][a-z]")
+
+
 def people(text: str) -> list[Candidate]:
-    out: list[Candidate] = []
-    for rx in (CUED_NAME_RE, WEAK_CUED_NAME_RE, START_NAME_RE):
-        for m in rx.finditer(text):
-            span = _trim_name(text, m.start("n"), m.end("n"))
-            if span is not None:
-                out.append(Candidate(*span, L.PERSON, 30))
-    out += [Candidate(*m.span("n"), L.PERSON, 30) for m in SIGNATURE_RE.finditer(text)]
+    """Return candidate names: capitalised after cues or known, lower-case after cues, Japanese."""
+    out = _capitalised_people(text) if _CAPITALISED_RE.search(text) else []
     out += _lowercase_people(text)
-    for m in (*NAME_VERB_RE.finditer(text), *WEAK_CUED_FIRST_RE.finditer(text)):
-        if m.group("n") in FIRST_NAMES and m.group("n") not in NOT_NAMES:
-            out.append(Candidate(*m.span("n"), L.PERSON, 29))
-    for m in GAZETTEER_RE.finditer(text):
-        first = m.group("n").split()[0]
-        if first in FIRST_NAMES and first not in NOT_NAMES:
-            out.append(Candidate(*m.span("n"), L.PERSON, 29))
     if _has_cjk(text):
         out += _japanese_people(text)
     return out
 
 
+def _capitalised_people(text: str) -> list[Candidate]:
+    out: list[Candidate] = []
+    here = _HERE_RE.search(text) is not None
+    for rx in (
+        (CUED_NAME_RE, WEAK_CUED_NAME_RE, START_NAME_RE)
+        if here
+        else (CUED_NAME_RE, WEAK_CUED_NAME_RE)
+    ):
+        for m in rx.finditer(text):
+            span = _trim_name(text, m.start("n"), m.end("n"))
+            if span is not None:
+                out.append(Candidate(*span, L.PERSON, 30))
+    if "-" in text or "~" in text or "—" in text or "–" in text:
+        out += [Candidate(*m.span("n"), L.PERSON, 30) for m in SIGNATURE_RE.finditer(text)]
+    for m in (*NAME_VERB_RE.finditer(text), *WEAK_CUED_FIRST_RE.finditer(text)):
+        if m.group("n") in GIVEN_NAMES and m.group("n") not in NOT_NAMES:
+            out.append(Candidate(*m.span("n"), L.PERSON, 29))
+    for m in GAZETTEER_RE.finditer(text):
+        words = m.group("n").split()
+        known = words[0] in FIRST_NAMES or (words[0] in GIVEN_NAMES and words[-1] in SURNAMES)
+        if known and words[0] not in NOT_NAMES:
+            out.append(Candidate(*m.span("n"), L.PERSON, 29))
+    if "," in text:
+        out += _surname_first(text)
+    return out
+
+
+SURNAME_FIRST_RE = re.compile(
+    r"(?<![\w@#/.-])(?P<n>(?P<s>[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?),\s*(?P<g>[A-Z][a-z]+)"
+    r"(?:\s+[A-Z]\.)?)(?![\w])"
+)
+
+
+def _surname_first(text: str) -> list[Candidate]:
+    """Names written surname first, as on forms and lists: "Nowak, Henrik"."""
+    return [
+        Candidate(*m.span("n"), L.PERSON, 29)
+        for m in SURNAME_FIRST_RE.finditer(text)
+        if m.group("s") in SURNAMES and m.group("g") in GIVEN_NAMES
+    ]
+
+
 def _lowercase_people(text: str) -> list[Candidate]:
     """Names typed in lower case after a cue, accepted only if the first is a known name."""
     out = []
-    for m in LOWER_CUED_RE.finditer(text):
-        group = "n" if m.group("n") else "s"
+    found = list(LOWER_CUED_RE.finditer(text))
+    if _HERE_RE.search(text):
+        found += LOWER_HERE_RE.finditer(text)  # fmt: skip
+    for m in found:
+        group = "n" if "n" in m.re.groupindex and m.group("n") else "s"
         words = m.group(group).split()
-        if words[0].capitalize() in FIRST_NAMES:
+        if words[0].capitalize() in GIVEN_NAMES:
             start = m.start(group)
             keep = 2 if len(words) > 1 and words[1] not in _STOPWORDS else 1
             end = start + len(words[0]) if keep == 1 else m.end(group)
@@ -208,12 +223,31 @@ def _lowercase_people(text: str) -> list[Candidate]:
 def _japanese_people(text: str) -> list[Candidate]:
     out = [Candidate(*m.span("n"), L.PERSON, 31) for m in JA_NAME_RE.finditer(text)]
     for m in JA_HONORIFIC_RE.finditer(text):
-        if not any(w in m.group("n") for w in JA_NOT_NAMES):
+        if _JA_NOT_NAMES_RE.search(m.group("n")) is None:
             out.append(Candidate(*m.span("n"), L.PERSON, 29))
     for m in JA_CUED_RE.finditer(text):
         group = "n" if m.group("n") else "m"
         out.append(Candidate(*m.span(group), L.PERSON, 31))
+    for m in KANA_NAME_RE.finditer(text):
+        group = "n" if m.group("n") else "k"
+        if m.group(group) not in KANA_NOT_NAMES:
+            out.append(Candidate(*m.span(group), L.PERSON, 29))
     return out
+
+
+# a katakana name before an honorific or after a name cue ("マイケルさん", "名前はエマ・ワトソン")
+_KANA = r"[\u30a1-\u30fa\u30fc]{2,10}(?:[・=＝ \u3000][\u30a1-\u30fa\u30fc]{2,10})?"
+KANA_NAME_RE = re.compile(
+    r"(?<![\u30a0-\u30ff])(?P<n>" + _KANA + ")"
+    r"(?=さん|様|氏|くん|ちゃん|と申します|といいます)"
+    r"|(?:名義は|名前は|名前[:：]\s*|氏名[:：は]\s*|名義[:：]\s*|担当の|担当者は)"
+    r"(?P<k>" + _KANA + ")"
+)
+KANA_NOT_NAMES = frozenset(
+    {"サポート", "カスタマー", "ユーザー", "スタッフ", "オペレーター", "マネージャー",
+     "メンバー", "トレーダー", "ホルダー", "オーナー", "クライアント", "ゲスト", "フォロワー",
+     "サポーター", "エージェント", "ママ", "パパ"}
+)  # fmt: skip
 
 
 _STOPWORDS = frozenset(
@@ -233,19 +267,11 @@ def _trim_name(text: str, start: int, end: int) -> tuple[int, int] | None:
     return start, text.find(words[-1], start) + len(words[-1])
 
 
+_CJK_RE = re.compile("[\u3040-\u9fff]")
+
+
 def _has_cjk(text: str) -> bool:
-    return any("\u3040" <= ch <= "\u9fff" for ch in text)
+    return not text.isascii() and _CJK_RE.search(text) is not None
 
 
-def addresses(text: str) -> list[Candidate]:
-    if _DIGIT_RE.search(text) is None:
-        return []
-    out = [Candidate(*m.span(), L.ADDRESS, 68) for m in EN_ADDRESS_RE.finditer(text)]
-    out += [Candidate(*m.span(), L.ADDRESS, 68) for m in EU_ADDRESS_RE.finditer(text)]
-    if _has_cjk(text) or "〒" in text:
-        out += [Candidate(*m.span(), L.ADDRESS, 68) for m in JA_ADDRESS_RE.finditer(text)]
-        out += [Candidate(*m.span(), L.ADDRESS, 67) for m in JA_WARD_ADDRESS_RE.finditer(text)]
-    return out
-
-
-DETECTORS = (people, addresses)
+DETECTORS = (people, addresses.addresses)

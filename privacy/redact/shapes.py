@@ -38,7 +38,10 @@ PEM_RE = re.compile(
 HANDLE_RE = re.compile(r"(?<![A-Za-z0-9_@.])@[A-Za-z][A-Za-z0-9_]{3,31}(?![A-Za-z0-9_@])")
 HEX_RE = re.compile(_NB + r"(0x)?([0-9a-fA-F]{32,128})" + _NA)
 SEPARATORS_RE = re.compile(r"[-_/+=.]")
-PUBLIC_HASH_WORDS = re.compile(r"(?i)commit|sha-?(?:1|256|512)|checksum|md5|digest|\bgit\b|build")
+PUBLIC_HASH_WORDS = re.compile(
+    r"(?i)commit|sha-?(?:1|256|512)|checksum|md5|digest|\bgit\b|build|topic|selector|keccak"
+    r"|storage\s+slot|codehash|merkle|state\s+root|block\s*hash|event\s+(?:sig|hash)"
+)
 HEX_TOKEN_RE = re.compile(r"(?:0[xX])?[0-9a-fA-F]+")
 UUID_RE = re.compile(_NB + r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}" + _NA)
 BASE58_RE = re.compile(_NB + r"[1-9A-HJ-NP-Za-km-z]{25,120}" + _NA)
@@ -55,8 +58,11 @@ JWT_RE = re.compile(
     r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"
 )
 BOT_TOKEN_RE = re.compile(r"(?<![0-9A-Za-z])\d{6,12}:[A-Za-z0-9_-]{30,}")
-TOKEN_RE = re.compile(r"(?<![A-Za-z0-9_+/=-])[A-Za-z0-9][A-Za-z0-9_+/=-]{15,}(?![A-Za-z0-9_+/=-])")
-IBAN_RE = re.compile(_NB + r"[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{4}){2,7}(?:[ -]?[A-Z0-9]{1,3})?" + _NA)
+# a token may open with `+` or `/` (base64), judged apart from paths (see _base64_run)
+TOKEN_RE = re.compile(
+    r"(?<![A-Za-z0-9_+/=-])[A-Za-z0-9+/][A-Za-z0-9_+/=-]{15,}(?![A-Za-z0-9_+/=-])"
+)
+IBAN_RE = re.compile(_NB + r"[A-Za-z]{2} ?\d{2}(?:[ \-./|•_]?[A-Za-z0-9]{1,6}+){2,14}" + _NA)
 DIGIT_RUN_RE = re.compile(r"(?<![\d.,/:$€£¥+-])\d(?:[ .-]?\d){7,22}(?![\d]|[.,]\d)")
 SSN_RE = re.compile(r"(?<![\d-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\d-])")
 NINO_RE = re.compile(
@@ -73,12 +79,16 @@ IPV6_RE = re.compile(
     r"|(?:[0-9A-Fa-f]{1,4}:){1,7}:|::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4})(?![0-9A-Fa-f:])"
 )
 PHONE_INTL_RE = re.compile(
-    r"(?<![0-9A-Za-z+])\+\d{1,3}(?:[ .\-\u2010-]?\(?\d{1,5}\)?){2,6}(?![\d])"
+    r"(?:(?<![0-9A-Za-z+])\+|(?<![0-9A-Za-z+.,/:-])(?<!\d\s)00(?=[1-9]))\d{1,3}"
+    r"(?:(?:[ .\-\u2010/]|[ \t]*\n[ \t]*)?\(?\d{1,5}\)?){2,6}(?![\d])"
 )
 PHONE_NATIONAL_RE = re.compile(
     r"(?<![0-9A-Za-z.,/$€£¥+-])(?:\(0?\d{2,5}\)[ .-]?\d{2,4}[ .-]?\d{3,4}"
-    r"|0\d{1,4}(?:[ .\-]\d{2,8}){1,4}|0[5789]0\d{8}"
+    r"|0\d{1,4}(?:[ .\-]\d{2,8}){1,4}|0[5789]0\d{8}|0\d{2,5}/\d{4,9}"
     r"|\(\d{3}\) ?\d{3}[ .-]\d{4}|\d{3}[.-]\d{3}[.-]\d{4})(?![0-9A-Za-z]|[.,-]\d)"
+)
+SECRET_CUE_RE = re.compile(
+    r"(?i)(?:api|key|secret|token|priv|passphrase|credential|auth|bearer|seed|秘密鍵|鍵|シークレット)"
 )
 TX_WORDS = re.compile(r"(?i)tx|hash|transaction|txid|トランザクション|送金|取引")
 KEY_WORDS = re.compile(r"(?i)priv|key|秘密鍵|secret|import|wallet")
@@ -127,6 +137,8 @@ def hex_strings(text: str) -> list[Candidate]:
         if m.group(1) and len(body) == 40:
             continue  # an EVM address: handled below
         ctx = _before(text, m.start())
+        if m.group(1) and len(body) != 64 and not SECRET_CUE_RE.search(ctx):
+            continue  # 0x-bytes of no key length (calldata, signatures): public chain data
         if PUBLIC_HASH_WORDS.search(ctx[-25:]):
             continue  # a commit id or file checksum, not a secret
         if len(body) == 64:
@@ -143,7 +155,12 @@ def hex_strings(text: str) -> list[Candidate]:
 
 
 def uuids(text: str) -> list[Candidate]:
-    return [Candidate(*m.span(), L.API_KEY, 75, True) for m in UUID_RE.finditer(text)]
+    """A UUID is a key only when a key cue precedes it; otherwise it is an order or request id."""
+    out = []
+    for m in UUID_RE.finditer(text):
+        if SECRET_CUE_RE.search(_before(text, m.start(), 30)):
+            out.append(Candidate(*m.span(), L.API_KEY, 75, True))
+    return out
 
 
 def base58_strings(text: str) -> list[Candidate]:
@@ -220,11 +237,23 @@ def secret_tokens(text: str) -> list[Candidate]:
     out = []
     for m in TOKEN_RE.finditer(text):
         token = m.group()
-        if HEX_TOKEN_RE.fullmatch(token):
+        if HEX_TOKEN_RE.fullmatch(token) or UUID_RE.fullmatch(token):
             continue  # hex strings have their own detector (keys, hashes, addresses)
+        if token[0] in "+/" and not _base64_run(token):
+            continue  # `/fapi/v1/positionRisk` is a path, not a key
         if _looks_random(token):
             out.append(Candidate(*m.span(), L.API_KEY, 50, len(token) >= 20))
     return out
+
+
+_ALNUM_RUN_RE = re.compile(r"[A-Za-z0-9]+")
+
+
+def _base64_run(token: str) -> bool:
+    """Return True for a token opening with `+` or `/` that reads as key-length base64 (a
+    long run between the signs), not as a path of short names."""
+    longest = max((len(r) for r in _ALNUM_RUN_RE.findall(token)), default=0)
+    return len(token) >= 40 and longest >= 16
 
 
 def _looks_random(token: str) -> bool:
@@ -250,17 +279,26 @@ def ibans(text: str) -> list[Candidate]:
     out = []
     for m in IBAN_RE.finditer(text):
         raw = m.group()
-        end = m.end()
-        while raw:
-            if cs.iban_valid(raw.replace(" ", "").replace("-", "")):
-                out.append(Candidate(m.start(), end, L.IBAN, 86, True))
-                break
-            cut = max(raw.rfind(" "), raw.rfind("-"))
-            if cut < 15:
-                break
-            end -= len(raw) - cut
-            raw = raw[:cut]
+        compact = _IBAN_SEP_RE.sub("", raw).upper()
+        size = cs.iban_lengths().get(compact[:2], 0)
+        if size > len(compact) or not cs.iban_valid(compact[:size]):
+            continue
+        end = _end_of_nth_alnum(raw, size)
+        if (end == len(raw) or not raw[end].isalnum()) and cs.iban_registered(compact[:size]):
+            out.append(Candidate(m.start(), m.start() + end, L.IBAN, 86, True))
     return out
+
+
+_IBAN_SEP_RE = re.compile(r"[^A-Za-z0-9]")
+
+
+def _end_of_nth_alnum(raw: str, n: int) -> int:
+    seen = 0
+    for i, ch in enumerate(raw):
+        seen += ch.isalnum()
+        if seen == n:
+            return i + 1
+    return len(raw)
 
 
 def digit_runs(text: str) -> list[Candidate]:

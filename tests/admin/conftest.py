@@ -14,11 +14,12 @@ from typing import Any
 import pytest
 
 from bot.app import Overrides, Runtime, build_services, open_runtime
-from bot.conversation import Reply, Request, Streamed
-from bot.services import Services
+from bot.core.conversation import Reply, Request, Streamed
+from bot.core.services import Services
 from bot.settings import Settings, load_settings
-from bot.web.server import create_app
+from bot.transports.web.server import create_app
 from privacy import redact
+from privacy.gate_stats import ALL_TURNS
 from tests.admin.harness import serving
 from tests.canaries import make_canaries, needles, secret_messages
 from tests.fakes.scripted_model import ScriptedModel
@@ -119,6 +120,8 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     services = build_services(settings)
     assert services.admin is not None and services.privacy is not None
     kept = services.privacy.finetune.count()
+    dropped = services.privacy.gate_drops.by_reason().get(ALL_TURNS, 0)
+    assert kept + dropped == len(session_lines(canaries)), (kept, dropped)  # every turn counted
     token = secrets.token_urlsafe(24)
     app = create_app(services.admin, token, services.clock)
     try:

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from starlette.applications import Starlette
 
-from bot.web.server import bind, make_server
+from bot.transports.web.server import bind, make_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [

@@ -9,8 +9,9 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.app import Overrides, Runtime, open_runtime
-from bot.conversation import ChatKind, Reply, Request
+from bot.core.conversation import ChatKind, Reply, Request
 from bot.settings import Settings
+from privacy.gate_stats import ALL_TURNS
 from tests.admin.conftest import (
     ADMIN,
     LEAK,
@@ -49,6 +50,14 @@ async def seeded(rt: Runtime) -> list[str]:
     return needles(CANARIES)
 
 
+def kept_turns(rt: Runtime) -> int:
+    """Turns kept for fine-tuning; with the gate's drops they account for every turn."""
+    privacy = rt.services.privacy
+    kept, dropped = privacy.finetune.count(), privacy.gate_drops.by_reason().get(ALL_TURNS, 0)
+    assert kept + dropped == len(session_lines(CANARIES)) and kept >= 4, (kept, dropped)
+    return kept
+
+
 @pytest.mark.parametrize("command", ["/audit", "/stats", "/export"])
 async def test_refused_for_non_admins_and_in_groups(runtime: Runtime, command: str) -> None:
     privacy = runtime.services.privacy
@@ -74,7 +83,8 @@ async def test_audit_shows_latest_redacted_records_and_is_audited(runtime: Runti
     assert reply.text.count("\nQ: ") == 3 and LEAK in reply.text  # newest first
     assert [n for n in needles if n in reply.text] == []
     full = await say(runtime, ADMIN, "/audit 20")
-    assert full.text.count("\nQ: ") == 7 and "<SEED_PHRASE>" in full.text
+    kept = kept_turns(runtime)
+    assert full.text.count("\nQ: ") == kept and "<SEED_PHRASE>" in full.text
     for bad in ("0", "21", "many", "-1"):
         assert (await say(runtime, ADMIN, f"/audit {bad}")).text == (
             "Usage: /audit [N] with N from 1 to 20."
@@ -82,7 +92,7 @@ async def test_audit_shows_latest_redacted_records_and_is_audited(runtime: Runti
     privacy = runtime.services.privacy
     assert privacy is not None
     views = privacy.audit.records(action="view", actor=privacy.pseudonym(ADMIN))
-    assert [v.detail for v in views[:2]] == ["records all: 7 shown", "records all: 3 shown"]
+    assert [v.detail for v in views[:2]] == [f"records all: {kept} shown", "records all: 3 shown"]
     assert str(ADMIN) not in json.dumps([v.actor for v in views])
 
 
@@ -91,7 +101,7 @@ async def test_stats_counts(runtime: Runtime) -> None:
     text = (await say(runtime, ADMIN, "/stats")).text
     lines = dict(line.split(": ", 1) for line in text.splitlines()[1:])
     assert lines["users"] == "1" and lines["consented users"] == "1"
-    assert lines["messages kept"] == "7" and lines["flagged records"] == "0"
+    assert lines["messages kept"] == str(kept_turns(runtime)) and lines["flagged records"] == "0"
     assert lines["proposals"] == "0" and lines["orders"] == "0" and lines["errors"] == "0"
     assert "SEED_PHRASE 1" in lines["redactions by label"]
     privacy = runtime.services.privacy
@@ -105,20 +115,21 @@ async def test_export_sends_the_jsonl_document_and_records_it(runtime: Runtime) 
     needles = await seeded(runtime)
     reply = await say(runtime, ADMIN, "/export")
     assert reply.document is not None and reply.document.filename.endswith(".jsonl")
-    assert reply.text == "" and reply.document.caption.startswith("7 redacted records")
+    kept = kept_turns(runtime)
+    assert reply.text == "" and reply.document.caption.startswith(f"{kept} redacted records")
     body = reply.document.content.decode()
     docs = [json.loads(line) for line in body.splitlines()]
-    assert len(docs) == 7 and docs[0]["messages"][0]["content"].startswith("my seed is <SEED")
+    assert len(docs) == kept and docs[0]["messages"][0]["content"].startswith("my seed is <SEED")
     assert [n for n in needles if n in body] == []
     privacy = runtime.services.privacy
     assert privacy is not None
     latest = privacy.audit.records(limit=1)[0]
     assert (latest.action, latest.actor) == ("export", privacy.pseudonym(ADMIN))
-    assert latest.detail == "finetune export: 7 records"
+    assert latest.detail == f"finetune export: {kept} records"
 
 
 async def test_incidents_are_counted_for_every_process(runtime: Runtime, make_settings) -> None:
-    from bot.incidents import incident_reply
+    from bot.core.incidents import incident_reply
 
     for _ in range(2):
         incident_reply(RuntimeError("boom"))

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from bot.web.service import AdminService, ErrorCounter, UnknownRecord, trade_counts
-from bot.web.views import RecordFilter
+from bot.features.admin.service import AdminService, ErrorCounter, UnknownRecord
+from bot.features.admin.views import RecordFilter
 from privacy import PrivacyService, Pseudonymizer, SecretBox
 from privacy.review import read_cases
+from trading import TradeActivity
 
 
 class Clock:
@@ -28,10 +29,14 @@ class Clock:
 def admin(engine: Engine, tmp_path: Path):  # type: ignore[no-untyped-def]
     clock = Clock()
     privacy = PrivacyService(
-        engine, clock, Pseudonymizer(secrets.token_bytes(32)), SecretBox(secrets.token_bytes(32))
+        engine,
+        clock,
+        Pseudonymizer(secrets.token_bytes(32)),
+        SecretBox(secrets.token_bytes(32)),
+        audit_checkpoint=tmp_path / "audit.checkpoint",
     )
     service = AdminService(
-        engine, privacy, clock, tmp_path / "regressions.jsonl", lambda: trade_counts(engine)
+        engine, privacy, clock, tmp_path / "regressions.jsonl", TradeActivity(engine).counts
     )
     privacy.set_consent(1, True)
     privacy.set_consent(2, True)
@@ -92,7 +97,7 @@ def test_flag_deletes_records_and_counts(admin) -> None:  # type: ignore[no-unty
 
 def test_error_counter_is_shared_through_the_database(engine: Engine) -> None:
     first, second = ErrorCounter(engine), ErrorCounter(engine)
-    record = logging.LogRecord("bot.incidents", logging.ERROR, "x", 1, "incident", None, None)
+    record = logging.LogRecord("bot.core.incidents", logging.ERROR, "x", 1, "incident", None, None)
     assert first.count == 0
     for counter in (first, second, first):
         counter.emit(record)
@@ -100,7 +105,7 @@ def test_error_counter_is_shared_through_the_database(engine: Engine) -> None:
 
 
 def test_dates_are_inclusive_whole_utc_days() -> None:
-    from bot.web.service import finetune_filter
+    from bot.features.admin.service import finetune_filter
 
     flt = finetune_filter(RecordFilter(date_from=date(2026, 1, 1), date_to=date(2026, 1, 1)))
     assert flt.since == datetime(2026, 1, 1, tzinfo=UTC)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from bot.web.charts import BAR_WIDTH, bar_chart
+from bot.transports.web.charts import BAR_WIDTH, bar_chart
 
 
 def test_bars_are_proportional_to_counts_and_valid_svg() -> None:

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from analysis import indicator_table
 from analysis.table import COLUMNS
-from bot.cli_ta import app  # importing cli_ta registers `indicators`
+from bot.cli import app
 from tests.analysis.conftest import OHLCV, candles
 
 # First defined bar of each output (../shared/ta-reference/README.md "first value at bar").

@@ -6,16 +6,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.intents import (
-    AnalysisKind,
-    AnalysisRequest,
+from bot.core.symbols import (
     find_symbol,
     find_timeframe,
     looks_like_timeframe,
-    parse_analysis,
     parse_symbol,
     parse_timeframe,
 )
+from bot.features.ta.parse import AnalysisKind, AnalysisRequest, parse_analysis
 
 
 @pytest.mark.parametrize(
@@ -118,6 +116,11 @@ def test_find_timeframe_skips_amounts() -> None:
         ("what is bitcoin", None),
         ("I love my cat", None),
         ("BTCを買って", None),
+        # a price question is Q&A's (price, 24h change, rating in the asker's language)
+        ("ビットコインの今の価格は？", None),
+        ("BTCの値段は？", None),
+        ("ETHはいくら？", None),
+        ("what is the btc price?", None),
     ],
 )
 def test_parse_analysis(text: str, expected: AnalysisRequest | None) -> None:

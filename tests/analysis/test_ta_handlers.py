@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.app import Overrides, Runtime, open_runtime
-from bot.conversation import Reply, Request
+from bot.core.conversation import Reply, Request
 from tests.fakes.binance_server import FakeBinance
 from trading.ccxt_adapter import CcxtExchange
 

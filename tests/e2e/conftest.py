@@ -8,7 +8,7 @@ from contextlib import AbstractAsyncContextManager
 import pytest
 
 from bot.app import Overrides
-from bot.telegram import BotApp
+from bot.transports.telegram import BotApp
 from tests.e2e import features
 from tests.e2e.harness import MovableClock, bot_settings, running_bot, telegram
 from tests.fakes.bot_api_server import BotApiServer

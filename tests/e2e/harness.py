@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.app import Overrides
 from bot.settings import Settings
-from bot.telegram import BotApp, Launch, build_application, serving
+from bot.transports.telegram import BotApp, Launch, build_application, serving
 from tests.fakes.bot_api_server import BotApiServer, FakeBotApi, SentMessage
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawq"

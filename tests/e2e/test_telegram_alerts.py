@@ -30,7 +30,7 @@ async def test_alert_buttons_and_other_users_clicks(tg: BotApiServer, bot) -> No
     assert (await alice.say("/unalert 2")).text == "Alert #2 removed."
     assert (await alice.say("/unalert 2")).text == "You have no alert #2."
     assert "Usage" in (await alice.say("/alert BTC sideways 5")).text
-    assert "does not list" in (await alice.say("/alert DOGE above 1")).text
+    assert "don't know the symbol DOGE/USDT" in (await alice.say("/alert DOGE above 1")).text
 
 
 async def test_pending_alert_survives_restart_and_is_delivered_once(
@@ -67,5 +67,6 @@ async def test_price_command(tg: BotApiServer, bot, clock: MovableClock) -> None
     reply = await alice.say("/price eth")
     assert reply.text.startswith(f"ETH/USDT {Decimal(str(expected)).normalize():f} · ")
     assert "2024-08-10 12:00 UTC" in reply.text
-    assert (await alice.say("/price DOGE")).text == "The exchange does not list DOGE/USDT."
+    unknown = "I don't know the symbol DOGE/USDT on this exchange."
+    assert (await alice.say("/price DOGE")).text == unknown
     assert (await alice.say("/price")).text.startswith("Usage: /price SYMBOL")

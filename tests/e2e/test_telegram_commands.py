@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.handlers import build_registry
-from bot.logs import configure_logging
+from bot.app import build_registry
+from bot.core.logs import configure_logging
 from tests.e2e.harness import ADMIN, ALICE, TOKEN, Chat
 from tests.fakes.bot_api_server import BotApiServer
 

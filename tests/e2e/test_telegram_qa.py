@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import Overrides
-from bot.outgoing import STREAM_SUFFIX
+from bot.core.outgoing import STREAM_SUFFIX
 from tests.e2e import features
 from tests.e2e.harness import ALICE, BOB, Chat, MovableClock, bot_settings, running_bot
 from tests.fakes.bot_api_server import BotApiServer

@@ -16,9 +16,9 @@ def _data(message: SentMessage, prefix: str) -> str:
 async def _approve(chat: Chat, card: SentMessage) -> dict[str, object]:
     """Press Approve, and "Yes, place it" when the emotion guard asks to confirm."""
     edits = card.edits
-    answer = await chat.press(card, _data(card, "tapp:"))
+    answer = await chat.press(card, _data(card, "approve:"))
     await chat.api.wait_for(lambda: card.edits > edits, 10, "card edited")
-    confirm = [b for b in card.buttons if b["callback_data"].startswith("tcfm:")]
+    confirm = [b for b in card.buttons if b["callback_data"].startswith("confirm:")]
     if confirm:
         answer = await chat.press(card, confirm[0]["callback_data"])
     return answer
@@ -32,15 +32,15 @@ async def test_analysis_proposal_approval_places_exactly_one_order(
     report = await alice.say("/ta BTC 1h")
     assert "BTC/USDT" in report.text and report.buttons
     card = await alice.say("/buy BTC 50 USDT")
-    assert any(b["callback_data"].startswith("tapp:") for b in card.buttons)
-    approve = _data(card, "tapp:")
+    assert any(b["callback_data"].startswith("approve:") for b in card.buttons)
+    approve = _data(card, "approve:")
 
     bob_answer = await bob.press(card, approve)  # not Bob's proposal
     assert bob_answer["text"]
     assert "#1" not in (await alice.say("/orders")).text  # nothing was placed for anyone
 
     await _approve(alice, card)
-    await api.wait_for(lambda: "tapp:" not in str(card.buttons), what="card decided")
+    await api.wait_for(lambda: "approve:" not in str(card.buttons), what="card decided")
     again = await alice.press(card, approve)  # double click on a decided proposal
     assert again["text"]
     orders = await alice.say("/orders")
@@ -49,7 +49,7 @@ async def test_analysis_proposal_approval_places_exactly_one_order(
 
     expiring = await alice.say("/buy BTC 20 USDT")
     clock.advance(minutes=5)  # past QNABOT_PROPOSAL_TTL_S (60 s)
-    expired = await alice.press(expiring, _data(expiring, "tapp:"))
+    expired = await alice.press(expiring, _data(expiring, "approve:"))
     assert "expired" in str(expired["text"]).lower()
     assert (await alice.say("/orders")).text.count("#") == 1
 

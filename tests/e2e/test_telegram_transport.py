@@ -6,7 +6,7 @@ import asyncio
 import itertools
 import time
 
-from bot.handlers import build_registry
+from bot.app import build_registry
 from tests.e2e.features import STREAM_TOKENS, long_text, tiny_png
 from tests.e2e.harness import ADMIN, ALICE, BOB, GROUP, Chat
 from tests.fakes.bot_api_server import BOT_USERNAME, BotApiServer
@@ -87,7 +87,8 @@ async def test_streamed_answer_is_one_message_edited_about_once_a_second(
     await tg.api.wait_for(lambda: first.text == final, what="final text")
     elapsed = time.monotonic() - started
     assert tg.api.count(ALICE) == 1
-    # ~2.6 s of tokens: a first message, at most one edit per second, then the final edit
+    # ~3.6 s of tokens, shown 12 words behind: a first message, at most one edit per second,
+    # then the final edit
     assert 2 <= first.edits <= elapsed + 2
     edits = [c.at for c in tg.api.calls_of("editMessageText")]
     gaps = [b - a for a, b in itertools.pairwise(edits[:-1])]  # the final edit may follow fast

@@ -10,7 +10,7 @@ from contextlib import AbstractAsyncContextManager
 from aiohttp import ClientSession
 
 from bot.app import Overrides
-from bot.telegram import BotApp, Launch, Webhook, build_application, serving
+from bot.transports.telegram import BotApp, Launch, Webhook, build_application, serving
 from tests.e2e import features
 from tests.e2e.harness import ALICE, BOB, Chat, MovableClock, bot_settings
 from tests.fakes.bot_api_server import BotApiServer
@@ -44,9 +44,9 @@ async def test_two_webhook_workers_share_postgresql_and_place_one_order(
         for _ in range(4):  # alternating workers answer
             assert (await alice.say("/version")).text.startswith("qnabot")
         card = await alice.say("/buy BTC 50 USDT")
-        await _press_twice_at_once(api, card, "tapp:")
-        if any(b["callback_data"].startswith("tcfm:") for b in card.buttons):
-            await _press_twice_at_once(api, card, "tcfm:")
+        await _press_twice_at_once(api, card, "approve:")
+        if any(b["callback_data"].startswith("confirm:") for b in card.buttons):
+            await _press_twice_at_once(api, card, "confirm:")
         orders = await alice.say("/orders")
         assert orders.text.count("#") == 1, orders.text
         assert (await Chat(api, BOB, BOB).say("/orders")).text.count("#") == 0

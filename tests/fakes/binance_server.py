@@ -3,11 +3,13 @@
 Speaks the endpoints ccxt needs for spot (exchangeInfo, klines, ticker/24hr, time, signed
 account/order/openOrders/myTrades, sapi apiRestrictions), verifies HMAC-SHA256 signatures,
 the API-key header and the recvWindow, and answers with Binance's real error codes. Filters
-(LOT_SIZE, PRICE_FILTER, NOTIONAL) are enforced like the exchange does.
+(LOT_SIZE, PRICE_FILTER, NOTIONAL) are enforced like the exchange does. A new order is
+answered as `newOrderRespType` asks (ACK, RESULT, or FULL with its fills and commission;
+MARKET and LIMIT default to FULL, other types to ACK); an order lookup carries no fills, as
+on Binance: the commission is in `myTrades?orderId=`. A market order fills in two trades.
+Stop-loss / take-profit orders and OCO order lists: tests/fakes/binance_orders.py.
 
-Fault injection (`inject`): "500" (HTTP 500, nothing done), "429" (rate limited, nothing
-done), "hang" (wait `hang_s`, THEN execute: the client has given up, the order appears late),
-"drop" (execute, then close the connection without answering).
+Fault injection (`inject`): see tests/fakes/binance_faults.py for the kinds.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
+from tests.fakes import binance_faults, binance_orders
 from tests.fakes.serving import serve_on_loopback
 
 OHLCV = Path(__file__).resolve().parents[2] / "trading" / "data" / "ohlcv"
@@ -59,6 +62,16 @@ class Account:
 
 
 @dataclass
+class Trade:
+    trade_id: int
+    price: Decimal
+    qty: Decimal
+    commission: Decimal
+    asset: str
+    time_ms: int
+
+
+@dataclass
 class Order:
     order_id: int
     client_id: str
@@ -74,6 +87,9 @@ class Order:
     commission: Decimal = Decimal(0)
     time_ms: int = 0
     key: str = ""
+    trades: list[Trade] = field(default_factory=list)
+    list_id: int = -1  # the OCO order list it belongs to (tests/fakes/binance_orders.py)
+    triggered: bool = False  # a stop / take-profit whose trigger price was reached
 
 
 def _default_markets() -> dict[str, MarketSpec]:
@@ -127,10 +143,13 @@ class FakeBinance:
         self.markets = _default_markets()
         self.accounts: dict[str, Account] = {}
         self.orders: list[Order] = []
+        self.lists: dict[int, binance_orders.OrderList] = {}
         self.faults: deque[tuple[str, str, str]] = deque()
         self.hang_s = hang_s
         self.requests: list[tuple[str, str]] = []
+        self.in_flight = 0
         self._ids = itertools.count(1000)
+        self._trade_ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.url = ""
         self._pending: set[asyncio.Task[None]] = set()
@@ -177,26 +196,43 @@ class FakeBinance:
 
     # -- dispatch -----------------------------------------------------------------------
 
+    async def idle(self, timeout_s: float = 10.0) -> None:
+        """Wait until no request is being handled (a late execution has happened)."""
+        for _ in range(int(timeout_s / 0.02)):
+            if not self.in_flight:
+                return
+            await asyncio.sleep(0.02)
+        raise TimeoutError("the fake exchange is still handling requests")
+
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
+        self.in_flight += 1
+        try:
+            return await self._answer(request)
+        finally:
+            self.in_flight -= 1
+
+    async def _answer(self, request: web.Request) -> web.StreamResponse:
         path = request.path
         self.requests.append((request.method, path))
         body = await request.text()
-        fault = self._take_fault(request.method, path)
-        if fault == "500":
-            return web.Response(status=500, text="Internal Server Error")
-        if fault == "429":
-            return web.json_response({"code": -1003, "msg": "Too many requests."}, status=429)
+        kind = self._take_fault(request.method, path)
+        fault = binance_faults.parse(kind, self.hang_s) if kind else None
+        if fault is not None and not fault.executes:
+            return fault.response()
         try:
-            if fault == "hang":
-                await asyncio.sleep(self.hang_s)
+            if fault is not None and fault.wait_before_s:
+                await asyncio.sleep(fault.wait_before_s)
             result = self._route(request, body)
         except BinanceError as err:
             return web.json_response({"code": err.code, "msg": err.msg}, status=err.status)
-        if fault == "drop":
+        if fault is None:
+            return web.json_response(result)
+        await asyncio.sleep(fault.wait_after_s)
+        if fault.drop:
             if request.transport is not None:
                 request.transport.close()
             raise asyncio.CancelledError
-        return web.json_response(result)
+        return fault.response() if fault.status else web.json_response(result)
 
     def _take_fault(self, method: str, path: str) -> str | None:
         for i, (m, p, kind) in enumerate(self.faults):
@@ -223,7 +259,8 @@ class FakeBinance:
             ("GET", "/api/v3/order"): self._get_order,
             ("DELETE", "/api/v3/order"): self._cancel,
             ("GET", "/api/v3/openOrders"): self._open_orders,
-            ("GET", "/api/v3/myTrades"): lambda a, q: [],
+            ("GET", "/api/v3/myTrades"): self._my_trades,
+            **binance_orders.routes(self),
             ("GET", "/sapi/v1/account/apiRestrictions"): lambda a, q: {
                 "enableWithdrawals": a.withdrawals,
                 "enableReading": True,
@@ -270,7 +307,8 @@ class FakeBinance:
                     "baseAssetPrecision": 8,
                     "quotePrecision": 8,
                     "quoteAssetPrecision": 8,
-                    "orderTypes": ["LIMIT", "MARKET", "STOP_LOSS", "STOP_LOSS_LIMIT"],
+                    "orderTypes": binance_orders.ORDER_TYPES,
+                    "ocoAllowed": True,
                     "isSpotTradingAllowed": True,
                     "isMarginTradingAllowed": False,
                     "permissions": ["SPOT"],
@@ -392,11 +430,22 @@ class FakeBinance:
             time_ms=_now_ms(),
             key=q["_key"],
         )
+        binance_orders.check_maker(self, order)
         self._reserve(account, m, order)
         self.orders.append(order)
         if self._crossed(order):
             self._fill(account, order)
-        return self._order_json(order, full=True)
+        default = "FULL" if kind in ("MARKET", "LIMIT") else "ACK"
+        answer = q.get("newOrderRespType", default)
+        if answer == "ACK":
+            return {
+                "symbol": sid,
+                "orderId": order.order_id,
+                "orderListId": -1,
+                "clientOrderId": cid,
+                "transactTime": order.time_ms,
+            }
+        return self._order_json(order, full=answer == "FULL")
 
     def _reserve(self, account: Account, m: MarketSpec, order: Order) -> None:
         if order.side == "BUY":
@@ -409,38 +458,51 @@ class FakeBinance:
         account.locked[asset] = account.locked.get(asset, Decimal(0)) + need
 
     def _crossed(self, order: Order) -> bool:
-        price = self.markets[order.symbol].price
-        if order.type == "MARKET":
-            return True
-        if order.type == "LIMIT" and order.price is not None:
-            return price <= order.price if order.side == "BUY" else price >= order.price
-        if order.stop is not None:
-            return price <= order.stop if order.side == "SELL" else price >= order.stop
-        return False
+        return binance_orders.crossed(order, self.markets[order.symbol].price)
 
     def _fill(self, account: Account, order: Order) -> None:
         m = self.markets[order.symbol]
-        px = m.price if order.type != "LIMIT" or order.price is None else order.price
+        px = binance_orders.fill_price(order, m.price)
         notional = order.qty * px
         reserved = (
             order.qty * (order.price or m.price) * (1 + self.FEE)
             if order.side == "BUY"
             else order.qty
         )
+        order.trades = self._trades(order, px)
+        order.commission = sum((t.commission for t in order.trades), Decimal(0))
         if order.side == "BUY":
             account.locked[m.quote] -= reserved
             account.balances[m.quote] += reserved - notional
-            order.commission = order.qty * self.FEE  # Binance takes the fee in the bought asset
             account.balances[m.base] = (
                 account.balances.get(m.base, Decimal(0)) + order.qty - order.commission
             )
         else:
             account.locked[m.base] -= reserved
-            order.commission = notional * self.FEE
             account.balances[m.quote] = (
                 account.balances.get(m.quote, Decimal(0)) + notional - order.commission
             )
         order.status, order.executed, order.quote_qty = "FILLED", order.qty, notional
+        binance_orders.after_fill(self, order)
+
+    def _trades(self, order: Order, px: Decimal) -> list[Trade]:
+        """Return the fills of an order: a market order of two lots or more fills in two."""
+        m = self.markets[order.symbol]
+        half = (order.qty / 2 // m.step) * m.step
+        parts = [half, order.qty - half] if order.type == "MARKET" and half > 0 else [order.qty]
+        # Binance takes the fee in the asset received: base on a buy, quote on a sell
+        asset = m.base if order.side == "BUY" else m.quote
+        return [
+            Trade(
+                next(self._trade_ids),
+                px,
+                qty,
+                qty * self.FEE if order.side == "BUY" else qty * px * self.FEE,
+                asset,
+                _now_ms(),
+            )
+            for qty in parts
+        ]
 
     def _find(self, account: Account, q: dict[str, str]) -> Order:
         sid, _ = self._market(q)
@@ -463,6 +525,9 @@ class FakeBinance:
             raise BinanceError(400, -2011, "Unknown order sent.") from None
         if order.status != "NEW":
             raise BinanceError(400, -2011, "Unknown order sent.")
+        if order.list_id in self.lists:  # a leg's cancel cancels its whole list
+            binance_orders.cancel_list(self, account, order.list_id)
+            return self._order_json(order)
         m = self.markets[order.symbol]
         if order.side == "BUY":
             asset, held = m.quote, order.qty * (order.price or m.price) * (1 + self.FEE)
@@ -483,12 +548,37 @@ class FakeBinance:
             and (sid is None or o.symbol == sid)
         ]
 
+    def _my_trades(self, account: Account, q: dict[str, str]) -> list[dict[str, object]]:
+        sid, _ = self._market(q)
+        order_id = q.get("orderId")
+        return [
+            {
+                "symbol": sid,
+                "id": t.trade_id,
+                "orderId": o.order_id,
+                "orderListId": -1,
+                "price": _fmt(t.price),
+                "qty": _fmt(t.qty),
+                "quoteQty": _fmt(t.qty * t.price),
+                "commission": _fmt(t.commission),
+                "commissionAsset": t.asset,
+                "time": t.time_ms,
+                "isBuyer": o.side == "BUY",
+                "isMaker": o.type == "LIMIT",
+                "isBestMatch": True,
+            }
+            for o in self.orders
+            if o.symbol == sid
+            and self.accounts.get(o.key) is account
+            and order_id in (None, str(o.order_id))
+            for t in o.trades
+        ]
+
     def _order_json(self, o: Order, full: bool = False) -> dict[str, object]:
-        m = self.markets[o.symbol]
         data: dict[str, object] = {
             "symbol": o.symbol,
             "orderId": o.order_id,
-            "orderListId": -1,
+            "orderListId": o.list_id,
             "clientOrderId": o.client_id,
             "transactTime": o.time_ms,
             "time": o.time_ms,
@@ -507,20 +597,16 @@ class FakeBinance:
             "isWorking": True,
         }
         if full:
-            fee_asset = m.base if o.side == "BUY" else m.quote
-            data["fills"] = (
-                []
-                if o.status != "FILLED"
-                else [
-                    {
-                        "price": _fmt(o.quote_qty / o.executed),
-                        "qty": _fmt(o.executed),
-                        "commission": _fmt(o.commission),
-                        "commissionAsset": fee_asset,
-                        "tradeId": 1,
-                    }
-                ]
-            )
+            data["fills"] = [
+                {
+                    "price": _fmt(t.price),
+                    "qty": _fmt(t.qty),
+                    "commission": _fmt(t.commission),
+                    "commissionAsset": t.asset,
+                    "tradeId": t.trade_id,
+                }
+                for t in o.trades
+            ]
         return data
 
 

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.app import Overrides, Runtime, open_runtime
-from bot.conversation import Reply, Request, Response, Streamed
+from bot.core.conversation import Reply, Request, Response, Streamed
 from tests.fakes.scripted_model import ScriptedModel
 from tests.llm.replay_market import ReplayMarket
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.answering import ConversationMemory
 from bot.app import Overrides, open_runtime
-from bot.conversation import Request
+from bot.core.conversation import Request
+from bot.features.qa.answering import ConversationMemory
 from llm import ModelUnavailable, read_context
 from llm.prompts import SYSTEM
 from tests.fakes.scripted_model import ScriptedModel

@@ -55,3 +55,28 @@ async def test_gate_timeout_on_the_real_model(llama) -> None:
     assert llama.tokens_generated < 200  # cancelled, not run to the end
     text = await asyncio.wait_for(llama.complete(MSGS, Generation(max_tokens=5)), 60)
     assert text.strip()
+
+
+async def test_close_while_a_stream_is_abandoned_unclosed_stops_it_first() -> None:
+    """Freeing the model under a decoding thread crashed the process (segfault in decode)."""
+    model = LlamaCppModel(MODEL, threads=2)
+    stream = model.stream(MSGS, Generation(max_tokens=400))
+    await anext(stream)  # generation is under way; the stream is neither drained nor closed
+    await model.close()
+    assert not model.loaded
+    produced = model.tokens_generated
+    assert produced < 60  # cancelled by close, not run to 400 tokens
+    del stream
+
+
+async def test_redacted_stream_closes_the_model_stream_when_abandoned(llama) -> None:
+    from privacy.streaming import redacted_stream
+
+    shown = redacted_stream(llama.stream(MSGS, Generation(max_tokens=400)))
+    async for _ in shown:
+        break
+    await shown.aclose()
+    stopped_at = llama.tokens_generated
+    assert stopped_at < 60  # the inner model stream was closed with the outer one
+    await asyncio.sleep(0.3)
+    assert llama.tokens_generated == stopped_at

@@ -9,29 +9,85 @@ from __future__ import annotations
 
 import io
 import logging
+import random
+import secrets
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, inspect, text
 
 from bot.app import Overrides, Runtime, open_runtime
-from bot.console import run_console
-from bot.logs import configure_logging
+from bot.core.logs import configure_logging
+from bot.transports.console import run_console
 from privacy.logfilter import RedactingFilter
 from tests.canaries import make_canaries, secret_messages
 from tests.canaries import needles as needles_of
 from tests.fakes.scripted_model import ScriptedModel
+from tests.redaction_families.chain import mnemonic
+from tests.redaction_families.money import card, iban
 
 USER = 424242
 OTHER = 515151
 
 
-def _script(c: dict[str, str]) -> str:
+def obfuscated_canaries() -> dict[str, str]:
+    """Fresh secrets written the ways that slipped through before (issue 12), random per run."""
+    rng = random.Random(secrets.randbits(64))
+    number = card(rng, "5", 16)
+    words = mnemonic(rng).split()
+    split = [f"{w[:2]} {w[2:]}" if len(w) > 4 else w for w in mnemonic(rng).split()]
+    key = rng.randbytes(32).hex()
+    account = iban(rng)
+    return {
+        "zw_card": "\u200b".join(number[i : i + 4] for i in range(0, 16, 4)),
+        "slash_seed": "/".join(words),
+        "grouped_key": " ".join(key[i : i + 4] for i in range(0, 64, 4)),
+        "iban": " ".join(account[i : i + 4] for i in range(0, len(account), 4)).lower(),
+        "split_seed": " ".join(split),
+    }
+
+
+def obfuscated_needles(o: dict[str, str]) -> list[str]:
+    """The obfuscated canaries and their plain fragments (a partial or normalised leak counts)."""
+    digits = o["zw_card"].replace("\u200b", "")
+    words = o["slash_seed"].split("/")
+    key = o["grouped_key"].replace(" ", "")
+    compact = o["iban"].replace(" ", "")
+    split_words = o["split_seed"].split()
+    return [
+        *o.values(),
+        digits,
+        digits[-8:],
+        "/".join(words[4:8]),
+        " ".join(words[4:8]),
+        o["grouped_key"][20:45],
+        key[16:48],
+        compact,
+        compact.upper(),
+        o["iban"][5:19],
+        " ".join(split_words[4:9]),
+    ]
+
+
+def obfuscated_messages(o: dict[str, str]) -> list[str]:
+    """A user's messages carrying the obfuscated canaries."""
+    return [
+        f"backup words {o['slash_seed']} ok?",
+        f"charge my card {o['zw_card']} please",
+        f"copied it like this {o['grouped_key']} is that fine?",
+        f"my iban is {o['iban']}",
+        f"my phrase (typed fast) {o['split_seed']}",
+    ]
+
+
+def _script(c: dict[str, str], o: dict[str, str]) -> str:
     return "\n".join(
         [
             "/privacy",
             "1",  # press "Opt in"
+            "/watch BTC above 1000000 buy 0.001",  # a watch rule: /forget must erase it too
             *secret_messages(c),
+            *obfuscated_messages(o),
             "",
         ]
     )
@@ -83,11 +139,11 @@ async def test_no_canary_anywhere_and_forget_leaves_nothing(
     url, schema = store
     settings = make_settings(database_url=url, database_schema=schema or "")
     model = ScriptedModel()
-    c = make_canaries()
-    model.enqueue(*(f"Noted: {value}." for value in c.values()))
+    c, o = make_canaries(), obfuscated_canaries()
+    model.enqueue(*(f"Noted: {value}." for value in [*c.values(), *o.values()]))
     runtime = await open_runtime(settings, overrides=Overrides(chat_model=model))
     try:
-        shown = await _chat(runtime, _script(c), USER, settings.data_dir)
+        shown = await _chat(runtime, _script(c, o), USER, settings.data_dir)
         await _chat(runtime, f"my card is {c['card']}\n", OTHER, settings.data_dir)
         # a careless log line and exception are caught by the filter, not by luck
         logging.getLogger("canary").warning("user sent %s", c["key"])
@@ -100,8 +156,12 @@ async def test_no_canary_anywhere_and_forget_leaves_nothing(
         export = settings.data_dir / "export.jsonl"
         kept = privacy.export_finetune(export, "operator")
         assert kept >= 5, shown
-        assert model.calls and "Noted: " in shown  # the leaky model really answered
-        needles = needles_of(c)
+        # the leaky model really answered; its "Noted: <secret>" says nothing the notes say, so
+        # the claim check withdrew it and the terminal, printing only checked replies, never
+        # showed it (issue 16)
+        assert model.calls and sum(runtime.services.answers.rejections.values()) > 0
+        assert "Noted: " not in shown
+        needles = needles_of(c) + obfuscated_needles(o)
         assert _files_containing(settings.data_dir, needles) == []
         assert _rows_containing(runtime.services.engine, needles) == []
         exported = export.read_text()

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.app import Runtime, open_runtime
-from bot.conversation import ChatKind, Reply, Request, Streamed
+from bot.core.conversation import ChatKind, Reply, Request, Streamed
 
 USER = 777
 
@@ -115,3 +115,19 @@ async def test_secrets_files_are_private(runtime: Runtime) -> None:
     for name in ("pseudonym.key", "secret.key"):
         mode = stat.S_IMODE((data_dir / name).stat().st_mode)
         assert mode == 0o600, name
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        # '/forget は何をする？' opened the erase dialog instead of answering
+        ("/forget は何をする？", "すべて消去"),
+        ("/forget what does it do?", "erases everything"),
+    ],
+)
+async def test_a_question_about_forget_is_answered_not_started(
+    runtime: Runtime, text: str, words: str
+) -> None:
+    reply = await say(runtime, text)
+    assert words in reply.text and reply.buttons == ()
+    assert "/forget" in reply.text  # how to start it

@@ -9,8 +9,9 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from bot.errors import UserError
-from bot.handlers.alerts import parse_alert, rule_text
+from bot.core.errors import UserError
+from bot.features.alerts.parse import parse_alert
+from bot.features.alerts.render import rule_text, seen_text
 from tests.e2e.harness import MovableClock
 from tests.fakes.replay_market import DATA, ReplayMarket
 from trading.alerts import (
@@ -182,6 +183,18 @@ async def test_exchange_outage_skips_check_without_losing_candles(engine) -> Non
 def test_rule_text_is_plain() -> None:
     rule = AlertRule("BTC/USDT", AlertKind.PRICE_ABOVE, Decimal("70000.50"), "5m")
     assert rule_text(rule) == "BTC/USDT closes above 70000.5 (5m candles)"
+
+
+def test_seen_indicator_values_are_rounded_closes_are_not() -> None:
+    """The terminal showed 'RSI 28.95261601': RSI reads to 2 decimals (rounded
+    toward the side the rule asked for), a close as is."""
+    rsi = AlertRule("ETH/USDT", AlertKind.RSI_BELOW, Decimal(30), "1h")
+    assert seen_text(rsi, Decimal("28.95261601")) == "RSI 28.95"
+    assert seen_text(rsi, Decimal("29.999")) == "RSI 29.99"  # below 30, so never "30"
+    up = AlertRule("ETH/USDT", AlertKind.RSI_ABOVE, Decimal(70), "1h")
+    assert seen_text(up, Decimal("70.001")) == "RSI 70.01"
+    close = AlertRule("BTC/USDT", AlertKind.PRICE_ABOVE, Decimal(1), "5m")
+    assert seen_text(close, Decimal("0.00012345")) == "close 0.00012345"
 
 
 ALICE_ID = 101

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.auth import UserRateLimiter
-from bot.outgoing import StreamThrottle, escape_html, split_message
+from bot.core.auth import UserRateLimiter
+from bot.core.outgoing import StreamThrottle, escape_html, split_message
 from tests.fakes.telegram_html import parse_html
 
 

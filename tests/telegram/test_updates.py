@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from telegram import Message
 
-from bot.conversation import ChatKind
-from bot.telegram.updates import _for_other_bot, request_from_message
+from bot.core.conversation import ChatKind
+from bot.transports.telegram.updates import _for_other_bot, request_from_message
 
 BOT_ID = 42
 NAME = "qna_bot"

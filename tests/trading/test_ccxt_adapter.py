@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import json
 from decimal import Decimal
 
 import ccxt
@@ -120,3 +121,42 @@ async def test_filter_failures_are_order_rejections(fx) -> None:
     finally:
         await ex.close()
     assert fx.orders == []
+
+
+def _busy(code: int, msg: str) -> str:
+    return "binance " + json.dumps({"code": code, "msg": msg})
+
+
+@pytest.mark.parametrize(
+    ("err", "ours"),
+    [
+        # ccxt raises a generic ExchangeError for -1008 on any host but api.binance.com
+        (cx.ExchangeError(_busy(-1008, "Server is currently overloaded")), te.ExchangeUnavailable),
+        (cx.ExchangeError(_busy(-1999, "Unexpected error.")), te.ExchangeUnavailable),
+        (cx.ExchangeError("binance"), te.ExchangeUnavailable),  # no code at all
+        (cx.OperationFailed(_busy(-1000, "An unknown error")), te.ExchangeUnavailable),
+        (cx.InvalidOrder(_busy(-2026, "Order was canceled or expired")), te.ExchangeUnavailable),
+        (cx.DDoSProtection("binance 418 " + _busy(-1003, "IP banned")), te.RateLimited),
+        (
+            cx.InvalidOrder(_busy(-2010, "Account has insufficient balance for requested action.")),
+            te.InsufficientFunds,
+        ),
+        (cx.ExchangeError(_busy(-2010, "Duplicate order sent.")), te.OrderRejected),
+        (cx.ExchangeError(_busy(-1013, "Filter failure: NOTIONAL")), te.OrderRejected),
+        (cx.BadRequest(_busy(-1102, "Mandatory parameter")), te.OrderRejected),
+        (cx.ExchangeError(_busy(-1121, "Invalid symbol.")), te.UnknownSymbol),
+        (cx.ExchangeError(_busy(-2015, "Invalid API-key")), te.AuthFailed),
+        (cx.InvalidOrder("binance amount must be greater than minimum"), te.OrderRejected),
+    ],
+)
+def test_a_sent_order_is_refused_only_by_a_definite_refusal_code(
+    err: cx.BaseError, ours: type
+) -> None:
+    assert type(translate(err, "BTC/USDT", sent=True)) is ours
+
+
+def test_a_generic_error_is_never_a_refusal_even_outside_orders() -> None:
+    busy = cx.ExchangeError(_busy(-1008, "Server is currently overloaded"))
+    assert isinstance(translate(busy), te.ExchangeUnavailable)
+    gone = cx.OrderNotFound(_busy(-2013, "Order does not exist."))
+    assert isinstance(translate(gone), te.OrderNotFound)  # a lookup's "not found" stays

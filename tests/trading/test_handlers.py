@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from bot.app import open_runtime
-from bot.conversation import CALLBACK_DATA_MAX_BYTES, ChatKind, Reply, Request
+from bot.core.conversation import CALLBACK_DATA_MAX_BYTES, ChatKind, Reply, Request
 from tests.trading.conftest import KEY, SECRET
 
 
@@ -44,7 +44,7 @@ async def test_buy_card_then_approve_places_one_paper_order(runtime) -> None:
     assert "BUY" in card.text and "BTC" in card.text and "Risk:" in card.text
     assert "TA rating (1h):" in card.text and "fee" in card.text
     approve = buttons(card)["✅ Approve"]
-    assert approve.startswith("tapp:") and len(approve.encode()) <= CALLBACK_DATA_MAX_BYTES
+    assert approve.startswith("approve:") and len(approve.encode()) <= CALLBACK_DATA_MAX_BYTES
     stranger = await press(runtime, approve, user=8)
     assert "Only the person who asked" in stranger.text
     done = await press(runtime, approve)
@@ -58,7 +58,8 @@ async def test_buy_card_then_approve_places_one_paper_order(runtime) -> None:
 
 
 async def test_reject_button_and_usage_and_unknown_symbol(runtime) -> None:
-    card = await say(runtime, "/sell ETH 0.1")
+    assert "Not enough free balance" in (await say(runtime, "/sell ETH 5")).text  # none held
+    card = await say(runtime, "/buy ETH 0.01")
     rejected = await press(runtime, buttons(card)["❌ Reject"])
     assert "Nothing was traded" in rejected.text
     assert "Usage: /buy" in (await say(runtime, "/buy")).text
@@ -88,6 +89,7 @@ async def test_groups_forwarded_text_and_questions_create_nothing(runtime) -> No
 async def test_natural_phrasing_english_and_japanese(runtime) -> None:
     en = await say(runtime, "buy 20 usdt of eth")
     assert "Proposal" in en.text and "ETH" in en.text
+    await press(runtime, buttons(await say(runtime, "/buy SOL 0.5"))["✅ Approve"])
     ja = await say(runtime, "SOLを0.5売って")
     assert "SELL 0.5 SOL" in ja.text
 
@@ -102,8 +104,24 @@ async def test_fomo_wording_needs_an_extra_confirmation(runtime) -> None:
     assert "filled" in done.text
 
 
+async def test_cards_sent_with_the_old_verbs_still_work(runtime) -> None:
+    def old(data: str) -> str:
+        verb, _, pid = data.partition(":")
+        return {"approve": "tapp", "confirm": "tcfm", "reject": "trej"}[verb] + ":" + pid
+
+    card = await say(runtime, "/buy ETH 0.01")
+    rejected = await press(runtime, old(buttons(card)["❌ Reject"]))
+    assert "Nothing was traded" in rejected.text
+    fomo = await say(runtime, "buy 50 usdt of btc now!! to the moon")
+    ask = await press(runtime, old(buttons(fomo)["✅ Approve"]))
+    assert "Yes, place it" in buttons(ask)
+    done = await press(runtime, old(buttons(ask)["Yes, place it"]))
+    assert "filled" in done.text
+    assert len(runtime.services.trading.orders(7)) == 1
+
+
 async def test_malformed_callbacks_get_a_short_reply(runtime) -> None:
-    for data in ("tapp:../../etc", "tapp:", "nope:1", "tapp"):
+    for data in ("approve:../../etc", "approve:", "tapp:../../etc", "tapp:", "nope:1", "tapp"):
         reply = await press(runtime, data)
         assert "not valid any more" in reply.text
 
@@ -128,6 +146,7 @@ async def test_portfolio_commands_cancel_and_panic(runtime) -> None:
 async def test_plan_warning_and_admin_risk_override(make_settings) -> None:
     rt = await open_runtime(make_settings(admin_ids="99"))
     try:
+        await press(rt, buttons(await say(rt, "/buy BTC 0.001"))["✅ Approve"])
         assert "saved" in (await say(rt, "/plan BTC hold")).text
         card = await say(rt, "/sell BTC 0.001")
         assert "against the plan" in card.text
@@ -136,6 +155,12 @@ async def test_plan_warning_and_admin_risk_override(make_settings) -> None:
         refused = await say(rt, "/buy BTC 50 USDT")
         assert "risk rule “max order size”" in refused.text
         assert "max order 10" in (await say(rt, "/risk")).text
+        await say(rt, "/setrisk 7 max_open_positions 2", user=99)
+        assert "max open positions 2 ·" in (await say(rt, "/risk")).text  # a count, not 2.0
+        await say(rt, "/setrisk 7 max_notional default", user=99)
+        assert "max order 1000 USDT" in (await say(rt, "/risk")).text
+        usage = (await say(rt, "/setrisk 7 leverage 5", user=99)).text
+        assert usage.startswith("Usage: /setrisk USER_ID max_notional|max_daily_loss|")
     finally:
         await rt.close()
 
@@ -164,10 +189,10 @@ async def test_live_connect_trade_and_disconnect(make_settings, fx, caplog) -> N
         fx.inject("GET", "/api/v3/ticker/24hr", "500")
         assert "not answering" in (await say(rt, "/buy BTC 50 USDT")).text
         fx.inject("GET", "/api/v3/ticker/24hr", "429")
-        assert "rate limiting" in (await say(rt, "/buy BTC 50 USDT")).text
+        assert "rate-limiting" in (await say(rt, "/buy BTC 50 USDT")).text
         fx.accounts[KEY].balances["USDT"] = Decimal(1)
         poor = await say(rt, "/buy BTC 50 USDT")
-        assert "Not enough free balance" in (await press(rt, buttons(poor)["✅ Approve"])).text
+        assert "Not enough free balance" in poor.text  # refused before a card is shown
         assert "erased" in (await say(rt, "/disconnect")).text
     finally:
         await rt.close()
@@ -175,7 +200,7 @@ async def test_live_connect_trade_and_disconnect(make_settings, fx, caplog) -> N
 
 
 async def test_periodic_job_expires_proposals_and_settles_orders(make_settings) -> None:
-    from bot.jobs import periodic_jobs, settle_trades
+    from bot.core.jobs import periodic_jobs, settle_trades
     from tests.trading.conftest import ManualClock
     from trading.models import OrderState, ProposalStatus
     from trading.service import new_order
@@ -189,7 +214,7 @@ async def test_periodic_job_expires_proposals_and_settles_orders(make_settings) 
         crashed = trading.store.proposal(buttons(stale)["✅ Approve"].split(":")[1])
         # a crash after recording the order but before sending it
         trading.store.claim(crashed, new_order(crashed, 0, "buy", crashed.amount, clock()), clock())
-        pending = await say(rt, "/sell ETH 0.1")
+        pending = await say(rt, "/buy ETH 0.01")
         clock.advance(61)
 
         async def notify(chat_id: int, reply: Reply) -> bool:
@@ -202,3 +227,19 @@ async def test_periodic_job_expires_proposals_and_settles_orders(make_settings) 
         assert order.status == OrderState.NOT_PLACED  # never re-sent
     finally:
         await rt.close()
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("buy 0.01 btc when it drops below 50000", "an order for later"),
+        ("BTCが50000を下回ったら0.01買って", "条件付きの注文"),
+    ],
+)
+async def test_an_order_for_later_points_at_watch_and_proposes_nothing(
+    runtime, text: str, words: str
+) -> None:
+    reply = await say(runtime, text)
+    assert words in reply.text and "/watch BTC below 58000 buy 0.01" in reply.text
+    assert not reply.buttons  # no card to approve
+    assert (await say(runtime, "/orders")).text == "No orders yet."

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session
 
-from bot.storage import make_engine, migrate
+from bot.core.storage import make_engine, migrate
 from tests.trading.conftest import KEY, SECRET, Harness, limit_ask, place
 from trading.errors import InsufficientFunds, LiveTradingError, RateLimited, UnknownSymbol
 from trading.models import ExchangeKey, OrderState
@@ -81,15 +81,21 @@ async def test_lost_reply_is_reconciled_and_recorded_once(harness, fault: str) -
 
 
 @pytest.mark.parametrize("fault", ["500", "429"])
-async def test_refused_in_transit_is_marked_not_placed_after_bounded_checks(harness, fault) -> None:
+async def test_refused_in_transit_is_not_placed_once_it_can_no_longer_appear(
+    harness, fault
+) -> None:
     svc = await live(harness)
     card = await svc.propose(7, 7, BUY_50)
     harness.fx.inject("POST", "/api/v3/order", fault)
     (order,) = (await svc.approve(card.id, 7)).orders
-    assert order.status == OrderState.NOT_PLACED
+    assert order.status == OrderState.UNKNOWN  # "checking", not "not placed", for now
+    assert harness.fx.count("GET", "/api/v3/order") == svc.config.reconcile_checks
+    harness.clock.advance(svc.config.absent_after_s)
+    assert await svc.reconcile() == 1
+    assert svc.orders(7)[0].status == OrderState.NOT_PLACED
     assert harness.fx.orders_with_client_id(client_order_id(card.id, 0)) == []
     assert harness.fx.count("POST", "/api/v3/order") == 1
-    assert harness.fx.count("GET", "/api/v3/order") == svc.config.reconcile_checks
+    assert harness.fx.count("GET", "/api/v3/order") == svc.config.reconcile_checks + 1
 
 
 async def test_lookup_failures_leave_the_order_unknown_for_later(harness) -> None:
@@ -114,6 +120,7 @@ async def test_restart_settles_sending_and_open_orders(harness) -> None:
     row = svc.store.proposal(crashed.id)
     svc.store.claim(row, new_order(row, 0, "buy", row.amount, harness.clock()), harness.clock())
     harness.fx.set_price("ETHUSDT", "2899")
+    harness.clock.advance(60)  # the unsent order can no longer reach the exchange
     restarted = harness.service("live")  # a new process: fresh service and clients
     assert await restarted.reconcile() == 2
     states = sorted(o.status for o in restarted.orders(7))
@@ -123,8 +130,8 @@ async def test_restart_settles_sending_and_open_orders(harness) -> None:
 
 async def test_insufficient_funds_bad_symbol_and_rate_limit(harness) -> None:
     svc = await live(harness)
-    harness.fx.accounts[KEY].balances["USDT"] = Decimal("10")
     card = await svc.propose(7, 7, BUY_50)
+    harness.fx.accounts[KEY].balances["USDT"] = Decimal("10")  # spent elsewhere meanwhile
     with pytest.raises(InsufficientFunds):
         await svc.approve(card.id, 7)
     assert svc.orders(7)[0].status == OrderState.REJECTED
@@ -171,7 +178,7 @@ async def test_an_order_that_appears_after_the_checks_is_recovered_later(harness
     card = await svc.propose(7, 7, BUY_50)
     harness.fx.inject("POST", "/api/v3/order", "hang")
     (order,) = (await svc.approve(card.id, 7)).orders
-    assert order.status == OrderState.NOT_PLACED
+    assert order.status == OrderState.UNKNOWN  # never shown as "not placed" while in flight
     cid = client_order_id(card.id, 0)
     for _ in range(100):  # wait (bounded) for the late execution on the exchange
         if harness.fx.orders_with_client_id(cid):
@@ -193,8 +200,8 @@ async def test_selling_what_was_bought_fits_after_the_base_asset_fee(harness) ->
     assert card.amount == Decimal("0.0499")  # the free balance, truncated to the lot step
     (sold,) = (await svc.approve(card.id, 7)).orders
     assert sold.status == OrderState.FILLED
-    too_much = await svc.propose(7, 7, TradeAsk(Side.SELL, "BTC/USDT", amount=Decimal("1")))
-    assert too_much.amount == Decimal("1")  # not silently shrunk: the exchange refuses it
+    with pytest.raises(InsufficientFunds):  # not silently shrunk: refused before the card
+        await svc.propose(7, 7, TradeAsk(Side.SELL, "BTC/USDT", amount=Decimal("1")))
 
 
 async def test_panic_cancels_the_bots_and_the_users_own_open_orders(harness) -> None:

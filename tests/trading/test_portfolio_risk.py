@@ -122,3 +122,29 @@ def test_paper_lot_size_follows_price_magnitude(price: Decimal, step: Decimal) -
     rules = rules_for("X/USDT", price, D("5"))
     assert rules.amount_step == step
     assert truncate(D("0.123456789"), rules.amount_step) <= D("0.123456789")
+
+
+@pytest.mark.parametrize(
+    ("kw", "detail"),
+    [
+        # the terminal chat showed "5.401881E+7 > 1000" for /buy BTC 1e3
+        ({"notional": D("5.401881E+7"), "has_stop": True}, "order value 54018810.00 > 1000"),
+        ({"notional": D("0.00100000")}, "order value 0.001 < 5"),
+        ({"notional": D("1234.56789"), "has_stop": True}, "order value 1234.57 > 1000"),
+    ],
+)
+def test_size_rules_show_plain_order_values(kw: dict[str, object], detail: str) -> None:
+    with pytest.raises(RiskRejected) as err:
+        check(RiskLimits(), facts(**kw))
+    assert err.value.detail == detail
+
+
+def test_a_spot_sell_risks_only_its_fee() -> None:
+    """A sell card showed 'Risk: 108.15 USDT (1.08% of equity)' for selling coins held: on spot
+    a sell only closes what is held, so what it can cost is the fee."""
+    from trading.risk import risk_in_quote
+
+    fee = D("0.108")
+    assert risk_in_quote(Side.SELL, D("0.002"), D("54018.81"), None, fee) == fee
+    assert risk_in_quote(Side.BUY, D("0.002"), D("54000"), None, fee) == D("108") + fee
+    assert risk_in_quote(Side.BUY, D("0.002"), D("54000"), D("53000"), fee) == D("2") + fee

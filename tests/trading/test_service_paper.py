@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -254,11 +255,15 @@ async def test_insufficient_paper_funds_and_unknown_symbol(harness) -> None:
     svc = harness.service()
     with pytest.raises(UnknownSymbol):
         await svc.propose(7, 7, TradeAsk(Side.BUY, "NOPE/USDT", quote_amount=Decimal("50")))
-    card = await svc.propose(7, 7, TradeAsk(Side.SELL, "ETH/USDT", amount=Decimal("1")))
-    with pytest.raises(InsufficientFunds):
-        await svc.approve(card.id, 7)
-    (order,) = svc.orders(7)
-    assert order.status == OrderState.REJECTED
+    with pytest.raises(InsufficientFunds):  # refused before a card is shown
+        await svc.propose(7, 7, TradeAsk(Side.SELL, "ETH/USDT", amount=Decimal("1")))
+    await place(svc, TradeAsk(Side.BUY, "ETH/USDT", amount=Decimal("0.05")))
+    sell = TradeAsk(Side.SELL, "ETH/USDT", amount=Decimal("0.05"))
+    first, second = await svc.propose(7, 7, sell), await svc.propose(7, 7, sell)
+    await svc.approve(first.id, 7)
+    with pytest.raises(InsufficientFunds):  # the balance changed after the card was shown
+        await svc.approve(second.id, 7)
+    assert svc.orders(7)[0].status == OrderState.REJECTED
 
 
 async def test_panic_cancels_open_orders_and_flattens(harness) -> None:
@@ -295,3 +300,28 @@ async def test_pressing_approve_again_while_confirming_asks_again(harness) -> No
     assert (await svc.approve(card.id, 7)).needs_confirm
     assert (await svc.approve(card.id, 7)).needs_confirm
     assert len((await svc.approve(card.id, 7, confirm=True)).orders) == 1
+
+
+@pytest.mark.parametrize(
+    ("ask", "wrong"),
+    [
+        # the terminal chat accepted these (price 60000 here); each would fire at once
+        (TradeAsk(Side.BUY, "BTC/USDT", amount=Decimal("0.001"), stop_loss=Decimal("61000")),
+         "stop-loss 61000 must be below"),
+        (TradeAsk(Side.BUY, "BTC/USDT", amount=Decimal("0.001"), take_profit=Decimal("59000")),
+         "take-profit 59000 must be above"),
+        (replace(limit_ask(Side.BUY, "BTC/USDT", "0.001", "58000"), stop_loss=Decimal("58500")),
+         "stop-loss 58500 must be below"),
+        (TradeAsk(Side.SELL, "BTC/USDT", amount=Decimal("0.001"), order_type=OrderType.STOP,
+                  trigger=Decimal("61000")),
+         "stop sell's trigger 61000 must be below"),
+    ],
+)  # fmt: skip
+async def test_protective_prices_on_the_wrong_side_are_refused(harness, ask, wrong) -> None:
+    svc = harness.service()
+    if ask.side is Side.SELL:
+        await place(svc, TradeAsk(Side.BUY, "BTC/USDT", amount=Decimal("0.002")))
+    with pytest.raises(RiskRejected) as err:
+        await svc.propose(7, 7, ask)
+    assert err.value.rule == "protective prices" and wrong in err.value.detail
+    assert svc.store.count_user_rows(7)["trade_proposals"] == (1 if ask.side is Side.SELL else 0)

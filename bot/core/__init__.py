@@ -1,0 +1,1 @@
+"""Shared by every feature and transport: conversation types, services, clock, storage."""

@@ -1,0 +1,1 @@
+"""Price and indicator alerts: /alert, /alerts and the firing messages."""

@@ -1,0 +1,1 @@
+"""Help: /start, /help, /version."""

@@ -1,0 +1,1 @@
+"""Privacy commands: /privacy consent, /mydata, /forget."""

@@ -1,0 +1,1 @@
+"""Technical analysis: /ta, /chart, /levels and their natural phrasing."""

@@ -1,0 +1,1 @@
+"""Trading: approval-gated trade cards, orders, balances and plans."""

@@ -1,0 +1,1 @@
+"""Transports over the conversation layer: Telegram, the terminal chat, the admin web console."""
