@@ -39,7 +39,13 @@ lint: setup
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
-setup: $(STAMP) $(MODEL)
+# Message catalogs (gettext .po, one domain per feature) compiled to .mo at build time.
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard bot/locale/*/LC_MESSAGES/*.po))
+
+setup: $(STAMP) $(MODEL) $(CATALOGS)
+
+%.mo: %.po | $(STAMP)
+	$(BIN)/pybabel --quiet compile -i $< -o $@
 
 # Headless Chromium for the admin console's browser tests (Debian packages; Playwright drives
 # /usr/bin/chromium and never downloads a browser of its own). Only `make test` needs it;

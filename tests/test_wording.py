@@ -13,7 +13,8 @@ import analysis.errors as ae
 import llm.errors as le
 import privacy.errors as pe
 import trading.errors as te
-from bot.core.wording import CONTEXT, TRANSLATIONS, WORDING, entry, say
+from bot.core.i18n import LANGUAGES, template
+from bot.core.wording import CONTEXT, WORDING, entry, say
 
 ERROR_MODULES = (te, le, ae, pe)
 OURS = tuple(m.__name__.partition(".")[0] for m in ERROR_MODULES)
@@ -64,10 +65,12 @@ def test_every_error_class_has_wording_it_can_fill(klass: type[Exception]) -> No
     assert not missing, f"{klass.__name__}: wording needs {missing}"
 
 
-@pytest.mark.parametrize("language", sorted(TRANSLATIONS))
-def test_translations_use_the_placeholders_of_the_english_entry(language: str) -> None:
-    for klass, text in TRANSLATIONS[language].items():
-        assert placeholders(text) == placeholders(WORDING[klass]), klass.__name__
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_language_words_every_error_with_the_english_placeholders(language: str) -> None:
+    for klass, key in WORDING.items():
+        text = template(key, language)
+        assert text.strip(), klass.__name__
+        assert placeholders(text) == placeholders(template(key, "en")), klass.__name__
 
 
 @pytest.mark.parametrize(
@@ -136,7 +139,9 @@ def test_say_fills_the_nearest_entry(
     assert say(err, **context) == expected
 
 
-def test_japanese_falls_back_to_english_where_untranslated() -> None:
+def test_japanese_wording_of_errors() -> None:
     assert say(le.ModelBusy(), "ja") == "（質問が混み合っているため、資料の本文を表示します。）"
     assert say(te.UnknownSymbol("X/USDT"), "ja") == "この取引所に X/USDT という銘柄はありません。"
-    assert say(te.InsufficientFunds("no"), "ja") == "Not enough free balance for this order."
+    assert say(te.InsufficientFunds("no"), "ja") == "この注文に使える残高が足りません。"
+    supported = say(te.UnsupportedTimeframe("ETH/USDT", "5m", ("1h", "4h")), "ja")
+    assert supported == "ETH/USDT の 5m 足は現在ありません。使える時間足: 1h、4h。"

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 
+from bot.core.i18n import language_for
+
 MAX_MESSAGE_CHARS = 4096
 CALLBACK_DATA_MAX_BYTES = 64
 
@@ -32,13 +34,19 @@ class Request:
     callback_data: str | None = None
     forwarded: bool = False
     addressed: bool = True
-    language: str | None = None
+    language: str | None = None  # Telegram's language_code, then the user's /lang choice
+    zone: str = "UTC"  # the user's /tz choice (IANA name)
     message_id: int | None = None
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
     def is_private(self) -> bool:
         return self.chat_kind is ChatKind.PRIVATE
+
+    @property
+    def lang(self) -> str:
+        """The language to answer in ("en" or "ja")."""
+        return language_for(self.language)
 
 
 @dataclass(frozen=True, slots=True)

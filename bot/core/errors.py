@@ -2,11 +2,14 @@
 
 `ConfigError` means the operator's settings are wrong: print its one line and exit non-zero.
 `StartupError` means a service refused or failed at start (the same: one line, non-zero).
-`UserError` means the user's request cannot be served as asked: show `str(err)` to the user
-(it must be short, specific and never contain the user's raw text).
+`UserError` means the user's request cannot be served as asked: show `err.render(language)`
+to the user (a catalog entry: short, specific, never the user's raw text); `str(err)` is
+its English text, for logs and tests.
 """
 
 from __future__ import annotations
+
+from bot.core.i18n import ENGLISH, Msg, Text
 
 
 class BotError(Exception):
@@ -27,4 +30,15 @@ class StartupError(BotError):
 
 
 class UserError(BotError):
-    """The request cannot be served; the message is safe to show to the user."""
+    """The request cannot be served; its text is safe to show to the user.
+
+    Raise it with a catalog key and fields (`UserError("alerts.usage")`) or any `Text`
+    (a `Msg`, a `Joined`, an error's `Worded`)."""
+
+    def __init__(self, text: Text | str, /, **fields: object) -> None:
+        self.text: Text = Msg(text, fields) if isinstance(text, str) else text
+        super().__init__(self.text.render(ENGLISH))
+
+    def render(self, language: str) -> str:
+        """Return the text in `language`."""
+        return self.text.render(language)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Generic, TypeVar
 
 from bot.core.conversation import MAX_MESSAGE_CHARS, Handled, Reply, Request, Response, Streamed
 from bot.core.errors import UserError
+from bot.core.i18n import language_for, t
 from bot.core.services import Services, TurnHook
 from privacy.streaming import redacted_stream
 
@@ -100,7 +101,7 @@ def split_callback(data: str) -> tuple[str, str]:
     """Split callback data "verb:arg" into its parts; raise UserError when malformed."""
     verb, sep, arg = data.partition(":")
     if not sep or not verb or not verb.isascii() or not verb.replace("_", "").isalnum():
-        raise UserError("That button is not valid any more.")
+        raise UserError("core.button_invalid")
     return verb, arg
 
 
@@ -138,6 +139,11 @@ def _observed_final(
     return wrapped
 
 
+def _said(req: Request, key: str, /, **fields: object) -> Reply:
+    """Reply with a catalog entry in the request's language."""
+    return Reply(text=t(req.lang, key, **fields))
+
+
 class Conversation:
     """Routes requests to feature handlers and enforces access rules."""
 
@@ -147,10 +153,12 @@ class Conversation:
 
     async def handle(self, req: Request) -> list[Response]:
         """Answer one request; a UserError becomes a short reply, never a crash."""
+        req = replace(req, language=language_for(req.language))
         try:
             responses = await self._route(req)
         except UserError as err:
-            responses = [Reply(text=str(err), toast=str(err)[:190] if req.callback_data else None)]
+            said = err.render(req.lang)
+            responses = [Reply(text=said, toast=said[:190] if req.callback_data else None)]
             if isinstance(err, Refused):  # no turn hook sees refused input: none of it is kept
                 return responses
         responses = [shown_redacted(r) for r in responses]
@@ -178,9 +186,9 @@ class Conversation:
 
     def _denied(self, access: Access, req: Request) -> str | None:
         if access is Access.ADMIN and req.user_id not in self.services.settings.admin_ids:
-            return "This command is for admins only."
+            return "core.admins_only"
         if access in (Access.PRIVATE, Access.ADMIN) and not req.is_private:
-            return "Please use this in a private chat with me."
+            return "core.private_only"
         return None
 
     async def _route(self, req: Request) -> list[Response]:
@@ -188,12 +196,9 @@ class Conversation:
             return await self._on_callback(req)
         text = req.text.strip()
         if not text:
-            return [] if not req.is_private else [Reply(text="Send /help to see what I can do.")]
+            return [] if not req.is_private else [_said(req, "core.send_help")]
         if len(text) > MAX_MESSAGE_CHARS:
-            raise Refused(
-                f"That message is too long ({len(text)} characters; the limit is "
-                f"{MAX_MESSAGE_CHARS}). Please send a shorter one."
-            )
+            raise Refused("core.too_long", length=len(text), limit=MAX_MESSAGE_CHARS)
         if text.startswith("/"):
             return await self._on_command(req, text)
         if not req.addressed:
@@ -207,7 +212,7 @@ class Conversation:
                 return as_list(await intent.handler(self.services, req, parsed))
         if self.registry.fallback is not None:
             return as_list(await self.registry.fallback(self.services, req, text))
-        return [Reply(text="I did not understand that. Send /help to see what I can do.")]
+        return [_said(req, "core.not_understood")]
 
     async def _on_command(self, req: Request, text: str) -> list[Response]:
         name, args = split_command(text)
@@ -215,7 +220,7 @@ class Conversation:
         if cmd is None:
             if not req.addressed:
                 return []
-            return [Reply(text=f"Unknown command /{name[:32]}. Send /help for the list.")]
+            return [_said(req, "core.unknown_command", name=name[:32])]
         denied = self._denied(cmd.access, req)
         if denied:
             raise Refused(denied)
@@ -226,9 +231,9 @@ class Conversation:
         verb, arg = split_callback(req.callback_data or "")
         route = self.registry.callbacks.get(verb)
         if route is None:
-            raise UserError("That button is not valid any more.")
+            raise UserError("core.button_invalid")
         denied = self._denied(route.access, req)
         if denied:
-            return [Reply(toast=denied)]
+            return [Reply(toast=t(req.lang, denied))]
         log.info("callback verb=%s", verb)
         return as_list(await route.handler(self.services, req, arg))

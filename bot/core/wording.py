@@ -1,111 +1,115 @@
-"""One table from our error classes to what a user reads: the keys a translation catalog uses.
+"""One table from our error classes to the catalog keys of what a user reads.
 
 Every feature's render words an error with `say(err, language, symbol=..., timeframe=...)`.
-An entry is a format string; its placeholders name the error's own fields (`{symbol}` of
-`UnknownSymbol`, `{status}` of `AlreadyDecided`), `{message}` (the error's fixed text, for the
-few reasons the raising package words itself), or context the caller passes (`CONTEXT`).
-The error's class is looked up first, then its bases in order; an entry whose placeholders
-the caller cannot fill is skipped for the next base, so a reply is always whole. Sequences
-are joined with ", ". Texts never hold raw user text: only symbols, timeframes and counts.
+An entry (domain `errors` of the catalogs) is a format string; its placeholders name the
+error's own fields (`{symbol}` of `UnknownSymbol`, `{status}` of `AlreadyDecided`),
+`{message}` (the error's fixed text, for the few reasons the raising package words itself),
+or context the caller passes (`CONTEXT`). The error's class is looked up first, then its
+bases in order; an entry whose placeholders the caller cannot fill is skipped for the next
+base, so a reply is always whole. Sequences are joined with ", " (、 in Japanese). Texts never
+hold raw user text: only symbols, timeframes and counts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 import analysis.errors as ae
 import llm.errors as le
 import privacy.errors as pe
 import trading.errors as te
+from bot.core.i18n import ENGLISH, JAPANESE, template
 from trading.alerts import AlertLimitReached
 from trading.watches import WatchLimitReached
 
 # What a caller may pass beside the error's own fields.
 CONTEXT = frozenset({"symbol", "timeframe", "supported"})
-ENGLISH = "en"
 
+# Error class -> catalog key (domain "errors": bot/locale/<language>/LC_MESSAGES/errors.po).
 WORDING: dict[type[Exception], str] = {
-    Exception: "Something went wrong on my side. Please try again.",
+    Exception: "errors.generic",
     # trading: market data
-    te.TradingError: "That trade cannot be done right now.",
-    te.MarketDataError: "Prices for {symbol} are unavailable right now.",
-    te.UnknownSymbol: "I don't know the symbol {symbol} on this exchange.",
-    te.UnsupportedTimeframe: "No {timeframe} candles for {symbol} right now. Try: {supported}.",
-    te.ExchangeUnavailable: "The exchange is not answering right now; please try again soon.",
-    te.RateLimited: "The exchange is rate-limiting us; please try again in a minute.",
+    te.TradingError: "errors.trading",
+    te.MarketDataError: "errors.market_data",
+    te.UnknownSymbol: "errors.unknown_symbol",
+    te.UnsupportedTimeframe: "errors.unsupported_timeframe",
+    te.ExchangeUnavailable: "errors.exchange_unavailable",
+    te.RateLimited: "errors.rate_limited",
     # trading: orders and keys
-    te.ExchangeRefused: "The exchange refused the request.",
-    te.OrderRejected: "The exchange refused the order (size or price outside its limits).",
-    te.InsufficientFunds: "Not enough free balance for this order.",
-    te.AuthFailed: "The exchange refused the API key. Check it and /connect again.",
-    te.OrderNotFound: "No open order with that id. See /orders.",
-    te.LiveTradingError: "{message}",  # trading.venues words its four reasons (fixed texts)
+    te.ExchangeRefused: "errors.exchange_refused",
+    te.OrderRejected: "errors.order_rejected",
+    te.InsufficientFunds: "errors.insufficient_funds",
+    te.AuthFailed: "errors.auth_failed",
+    te.OrderNotFound: "errors.order_not_found",
+    te.LiveTradingError: "errors.live_trading",  # trading.venues words its reasons (fixed texts)
     # trading: proposals and risk
-    te.ProposalError: "This proposal cannot be approved now.",
-    te.ProposalNotFound: "That proposal does not exist any more.",
-    te.ProposalExpired: "This proposal expired. Send the command again for a fresh price.",
-    te.NotYourProposal: "Only the person who asked for this trade can approve it.",
-    te.AlreadyDecided: "This proposal is already {status}.",
-    te.PriceMoved: "The price moved from {old} to {new}; here is a fresh proposal.",
-    te.RiskRejected: "Refused by the risk rule “{rule}”: {detail}.",
-    te.AmountRefused: "I can't use that number: {detail}.",
-    AlertLimitReached: "You have too many alerts; remove one with /unalert ID.",
-    WatchLimitReached: "You have too many watches; remove one with /unwatch ID.",
+    te.ProposalError: "errors.proposal",
+    te.ProposalNotFound: "errors.proposal_not_found",
+    te.ProposalExpired: "errors.proposal_expired",
+    te.NotYourProposal: "errors.not_your_proposal",
+    te.AlreadyDecided: "errors.already_decided",
+    te.PriceMoved: "errors.price_moved",
+    te.RiskRejected: "errors.risk_rejected",
+    te.AmountRefused: "errors.amount_refused",
+    AlertLimitReached: "errors.alert_limit",
+    WatchLimitReached: "errors.watch_limit",
     # analysis
-    ae.AnalysisError: "The {timeframe} candles for {symbol} look broken; try another timeframe.",
-    ae.TooFewCandles: "Not enough closed {timeframe} candles for {symbol} yet "
-    "({got}; I need {needed}). Try a shorter timeframe.",
+    ae.AnalysisError: "errors.analysis",
+    ae.TooFewCandles: "errors.too_few_candles",
     # llm: the reply falls back to the notes; this line says why
-    le.LlmError: "(The model failed on this one, so here are my notes.)",
-    le.ModelUnavailable: "(The language model is not available right now, so here are my notes.)",
-    le.ModelTimeout: "(The model took too long, so here are my notes.)",
-    le.ModelBusy: "(Many questions are waiting for the model, so here are my notes.)",
+    le.LlmError: "errors.llm",
+    le.ModelUnavailable: "errors.model_unavailable",
+    le.ModelTimeout: "errors.model_timeout",
+    le.ModelBusy: "errors.model_busy",
     # privacy
-    pe.PrivacyError: "That could not be done safely right now; nothing was changed.",
-    pe.DecryptionError: "A stored secret cannot be read any more; please /connect again.",
-    pe.AuditBusyError: "That could not be recorded right now; please try again in a moment.",
-}
-
-# Translations keyed like WORDING; a missing entry falls back to the English one.
-TRANSLATIONS: dict[str, dict[type[Exception], str]] = {
-    "ja": {
-        te.UnknownSymbol: "この取引所に {symbol} という銘柄はありません。",
-        le.LlmError: "（モデルでエラーが起きたため、資料の本文を表示します。）",
-        le.ModelUnavailable: "（言語モデルが利用できないため、資料の本文を表示します。）",
-        le.ModelTimeout: "（モデルの応答が遅すぎたため、資料の本文を表示します。）",
-        le.ModelBusy: "（質問が混み合っているため、資料の本文を表示します。）",
-    },
+    pe.PrivacyError: "errors.privacy",
+    pe.DecryptionError: "errors.decryption",
+    pe.AuditBusyError: "errors.audit_busy",
 }
 
 
 def entry(klass: type[BaseException], language: str = ENGLISH) -> str | None:
-    """Return the class's own entry in `language` (English when untranslated), or None."""
-    if not issubclass(klass, Exception):
+    """Return the class's own template in `language` (English when untranslated), or None."""
+    if not issubclass(klass, Exception) or klass not in WORDING:
         return None
-    return TRANSLATIONS.get(language, {}).get(klass) or WORDING.get(klass)
+    return template(WORDING[klass], language)
 
 
 def say(err: Exception, language: str = ENGLISH, **context: object) -> str:
     """Return the user's words for `err` (its class's entry, else its nearest base's)."""
     own = {k: v for k, v in vars(err).items() if not k.startswith("_")}
-    fields = _shown({**own, **context, "message": str(err)})
+    fields = _shown({**own, **context, "message": str(err)}, language)
     for klass in type(err).__mro__:
-        template = entry(klass, language)
-        if template is None:
+        text = entry(klass, language)
+        if text is None:
             continue
         try:
-            return template.format_map(fields)
+            return text.format_map(fields)
         except KeyError:  # a placeholder the caller cannot fill: a base's wording is whole
             continue
-    return WORDING[Exception]
+    return template(WORDING[Exception], language)
 
 
-def _shown(fields: Mapping[str, object]) -> dict[str, object]:
-    """Join sequences with ", "; drop empty ones (an entry needing one falls to its base)."""
+@dataclass(frozen=True, slots=True)
+class Worded:
+    """An error to be worded later, in the reader's language (a `bot.core.i18n.Text`)."""
+
+    error: Exception
+    context: Mapping[str, object] = field(default_factory=dict)
+
+    def render(self, language: str) -> str:
+        return say(self.error, language, **self.context)
+
+
+def _shown(fields: Mapping[str, object], language: str) -> dict[str, object]:
+    """Join sequences with ", " (、 in Japanese); drop empty ones (an entry needing one falls
+    to its base)."""
+    joiner = "、" if language == JAPANESE else ", "
     out: dict[str, object] = {}
     for name, value in fields.items():
         if isinstance(value, Iterable) and not isinstance(value, str):
-            value = ", ".join(str(v) for v in value)
+            value = joiner.join(str(v) for v in value)
             if not value:
                 continue
         out[name] = value

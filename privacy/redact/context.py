@@ -151,8 +151,8 @@ def passwords(text: str) -> list[Candidate]:
     low = text.lower()
     if not any(k in low for k in _PW_KEYS):
         return []
-    cue = PASSWORD_CUE_RE.search(text)
-    if cue is None:
+    cues = list(PASSWORD_CUE_RE.finditer(text))
+    if not cues:
         return []
     out = []
     for m in PASSWORD_VALUE_RE.finditer(text):
@@ -163,7 +163,7 @@ def passwords(text: str) -> list[Candidate]:
             continue
         out.append(Candidate(m.start("v"), m.end("v"), L.PASSWORD, 55, True))
     for m in TOKENISH_RE.finditer(text):
-        if _near(text, cue, m, 40) and _password_shaped(m.group()):
+        if _password_shaped(m.group()) and any(_near(text, cue, m, 40) for cue in cues):
             out.append(Candidate(*m.span(), L.PASSWORD, 54, True))
     for m in VALUE_FIRST_RE.finditer(text):
         if _password_shaped(m.group("v")) or m.group("v").isdigit():
