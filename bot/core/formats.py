@@ -25,6 +25,12 @@ def number(value: Number, language: str, *, digits: int | None = None) -> str:
     return format_decimal(value, format=pattern, locale=language)
 
 
+def figure(value: Number, language: str) -> str:
+    """Return `value` as typed: no grouping, every significant decimal ("70000.5", "0.0001")."""
+    shown = value.normalize() if isinstance(value, Decimal) else value
+    return format_decimal(shown, format="0.#", locale=language, decimal_quantization=False)
+
+
 def signed(value: Number, language: str, *, digits: int | None = None) -> str:
     """Return `value` with an explicit sign (+1,234.5 / −0.3)."""
     text = number(abs(value), language, digits=digits)  # type: ignore[arg-type]
