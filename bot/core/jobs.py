@@ -18,11 +18,14 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.core.conversation import Reply
+from bot.core.formats import DEFAULT_ZONE
+from bot.core.i18n import ENGLISH
 from bot.core.incidents import incident_reply
 from bot.core.services import Services
+from bot.core.wording import Worded
 from bot.features.alerts.render import firing_text, trigger_refused, trigger_text
 from bot.features.trading.handlers import proposal_card
-from bot.features.trading.render import error_text, outcome_text
+from bot.features.trading.render import outcome_text
 from trading.alerts import Firing
 
 log = logging.getLogger(__name__)
@@ -42,6 +45,19 @@ Notify = Callable[[int, Reply], Awaitable[bool]]
 
 
 @dataclass(frozen=True, slots=True)
+class Reader:
+    """Who reads a message nobody asked for: the language and time zone to write it in."""
+
+    language: str = ENGLISH
+    zone: str = DEFAULT_ZONE
+
+
+def reader(services: Services, user_id: int) -> Reader:
+    """Return the user's chosen language and zone (English and UTC when none was chosen)."""
+    return Reader()
+
+
+@dataclass(frozen=True, slots=True)
 class PeriodicJob:
     name: str
     interval_s: float
@@ -51,11 +67,14 @@ class PeriodicJob:
 
 async def check_alerts(runtime: Runtime, notify: Notify) -> None:
     """Evaluate alerts on newly closed candles, then send what fired (paced per user)."""
-    service = runtime.services.alerts
+    services = runtime.services
+    service = services.alerts
     fired = await service.check()
 
     async def send(firing: Firing) -> bool:
-        return await notify(firing.alert.chat_id, Reply(text=firing_text(firing)))
+        who = reader(services, firing.alert.user_id)
+        text = firing_text(firing, who.language, who.zone)
+        return await notify(firing.alert.chat_id, Reply(text=text))
 
     sent = await service.deliver_due(send)
     if fired or sent:
@@ -67,13 +86,15 @@ async def propose_from_watches(runtime: Runtime, notify: Notify) -> None:
     services = runtime.services
     for item in await services.watches.check():
         watch = item.trigger.watch
+        who = reader(services, watch.user_id)
         if item.proposal is None:
-            reason = error_text(item.refusal) if item.refusal else ""
-            reply = Reply(text=trigger_refused(item.trigger, reason))
+            reason = Worded(item.refusal) if item.refusal else ""
+            text = trigger_refused(item.trigger, reason, who.language, who.zone)
+            reply = Reply(text=text)
         else:
             shown = await proposal_card(services, watch.user_id, item.proposal)
-            text = f"{trigger_text(item.trigger)}\n\n{shown.text}"
-            reply = Reply(text=text, buttons=shown.buttons)
+            facts = trigger_text(item.trigger, who.language, who.zone)
+            reply = Reply(text=f"{facts}\n\n{shown.text}", buttons=shown.buttons)
         if not await notify(watch.chat_id, reply):  # the next run proposes afresh
             log.warning("watch card not delivered watch=%s", watch.id)
             await services.watches.release(item.trigger)

@@ -1,4 +1,10 @@
-"""Wording of alerts: rules, the list with remove buttons, the firing message, prices."""
+"""Wording of alerts and watches (catalog domain `alerts`): rules, the lists with remove
+buttons, the firing message, a watch's trigger, prices.
+
+The `*_msg` functions return lazy texts (`bot.core.i18n.Msg`) that any language renders; the
+others render them for one reader: `language` ("en"/"ja") and `zone` (IANA name: candle
+times are shown in it, with the zone).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +12,10 @@ from decimal import ROUND_DOWN, ROUND_UP, Decimal
 from typing import TYPE_CHECKING
 
 from bot.core.conversation import Button, Reply
-from bot.core.wording import say
+from bot.core.formats import signed
+from bot.core.i18n import ENGLISH, Joined, Msg, Text, msg, t
 from bot.features.alerts.parse import USAGE
+from bot.features.alerts.values import Figure, Moment
 from bot.features.alerts.watch_parse import WATCH_USAGE
 
 if TYPE_CHECKING:
@@ -15,125 +23,160 @@ if TYPE_CHECKING:
 
     from trading.alerts import Alert, AlertRule, Firing
     from trading.ports import Ticker
-    from trading.watches import Trigger, Watch, WatchSpec
+    from trading.watches import Level, Trigger, Watch, WatchSpec
+
+SEP = " · "
 
 
 def plain(value: Decimal) -> str:
-    """Return the number without exponent or trailing zeros."""
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    """Return the number without exponent or trailing zeros (English digits)."""
+    return Figure(value).render(ENGLISH)
 
 
-def rule_text(rule: AlertRule) -> str:
+def _rule_fields(rule: AlertRule) -> dict[str, object]:
+    return {
+        "symbol": rule.symbol,
+        "level": Figure(rule.threshold),
+        "tf": msg(f"alerts.tf.{rule.timeframe}"),
+    }
+
+
+def rule_msg(rule: AlertRule) -> Msg:
+    """Describe a rule: "BTC/USDT closes above 70000 (5m candles)"."""
+    return msg(f"alerts.rule.{rule.kind.value}", **_rule_fields(rule))
+
+
+def rule_text(rule: AlertRule, language: str = ENGLISH) -> str:
     """Describe a rule in words, e.g. "BTC/USDT closes above 70000 (5m candles)"."""
-    if rule.is_macd:
-        way = "above" if rule.kind.value.endswith("up") else "below"
-        return f"{rule.symbol} MACD(12,26,9) crosses {way} its signal ({rule.timeframe} candles)"
-    above = rule.kind.value.endswith("above")
-    word = "above" if above else "below"
-    what = f"RSI(14) {word}" if rule.is_rsi else f"closes {word}"
-    return f"{rule.symbol} {what} {plain(rule.threshold)} ({rule.timeframe} candles)"
+    return rule_msg(rule).render(language)
 
 
-def seen_text(rule: AlertRule, value: Decimal) -> str:
+def seen_msg(rule: AlertRule, value: Decimal) -> Text:
     """Word the value a rule saw: "RSI 28.4", "MACD 12.5", "close 61000"."""
     if rule.is_rsi:  # 2 decimals, rounded away from the level: "below 30" never reads "30"
         way = ROUND_UP if rule.kind.value.endswith("above") else ROUND_DOWN
-        return f"RSI {plain(value.quantize(Decimal('0.01'), rounding=way))}"
-    return f"MACD {plain(value)}" if rule.is_macd else f"close {plain(value)}"
+        return Joined(("RSI", Figure(value.quantize(Decimal("0.01"), rounding=way))), sep=" ")
+    if rule.is_macd:
+        return Joined(("MACD", Figure(value)), sep=" ")
+    return msg("alerts.seen.close", value=Figure(value))
 
 
-def met_text(rule: AlertRule, value: Decimal, at: datetime) -> str:
-    """Word a met rule: its words, the value seen and the candle's close time."""
-    return (
-        f"{rule_text(rule)} — {seen_text(rule, value)} on the candle closed {at:%Y-%m-%d %H:%M UTC}"
+def seen_text(rule: AlertRule, value: Decimal, language: str = ENGLISH) -> str:
+    """Word the value a rule saw in `language`."""
+    return seen_msg(rule, value).render(language)
+
+
+def met_msg(rule: AlertRule, value: Decimal, at: datetime, zone: str | None) -> Msg:
+    """Word a met rule: what happened, the value seen and the candle's close time."""
+    met = msg(f"alerts.met.{rule.kind.value}", **_rule_fields(rule))
+    return msg("alerts.met", rule=met, seen=seen_msg(rule, value), at=Moment(at, zone))
+
+
+def list_reply(alerts: list[Alert], language: str) -> Reply:
+    """Render the user's alerts with a remove button each."""
+    if not alerts:
+        return Reply(text=t(language, "alerts.none", usage=msg(USAGE)))
+    lines = [t(language, "alerts.yours")]
+    for a in alerts:
+        status = t(language, f"alerts.status.{a.status.value}")
+        lines.append(f"#{a.id} {rule_text(a.rule, language)} — {status}")
+    return Reply(text="\n".join(lines), buttons=_remove_buttons("unalert", alerts, language))
+
+
+def _remove_buttons(
+    verb: str, items: list[Alert] | list[Watch], language: str
+) -> tuple[tuple[Button, ...], ...]:
+    return tuple(
+        (Button(t(language, "alerts.remove_button", id=i.id), f"{verb}:{i.id}"),) for i in items
     )
 
 
-def _status(alert: Alert) -> str:
-    return "watching" if alert.status.value == "active" else "triggered, message on its way"
-
-
-def list_reply(alerts: list[Alert]) -> Reply:
-    """Render the user's alerts with a remove button each."""
-    if not alerts:
-        return Reply(text="You have no alerts. " + USAGE)
-    lines = ["Your alerts:"]
-    lines += [f"#{a.id} {rule_text(a.rule)} — {_status(a)}" for a in alerts]
-    buttons = tuple((Button(f"Remove #{a.id}", f"unalert:{a.id}"),) for a in alerts)
-    return Reply(text="\n".join(lines), buttons=buttons)
-
-
-def firing_text(firing: Firing) -> str:
+def firing_text(firing: Firing, language: str, zone: str | None) -> str:
     """Word the message sent when an alert fires."""
-    met = met_text(firing.alert.rule, firing.value, firing.candle_close_at)
-    return f"Alert #{firing.alert.id}: {met}. This alert is now done; set a new one with /alert."
+    met = met_msg(firing.alert.rule, firing.value, firing.candle_close_at, zone)
+    return t(language, "alerts.fired", id=firing.alert.id, met=met)
 
 
-def price_text(symbol: str, ticker: Ticker) -> str:
+def price_text(symbol: str, ticker: Ticker, language: str, zone: str | None) -> str:
     """Word the /price reply: last, 24 h change, bid/ask and the time of the quote."""
-    parts = [f"{symbol} {plain(ticker.last)}"]
+    parts = [f"{symbol} {Figure(ticker.last).render(language)}"]
     if ticker.change_24h_pct is not None:
-        parts.append(f"{ticker.change_24h_pct:+.2f}% in 24 h")
+        change = signed(ticker.change_24h_pct, language, digits=2)
+        parts.append(t(language, "alerts.price.change", change=change))
     if ticker.bid is not None and ticker.ask is not None:
-        parts.append(f"bid {plain(ticker.bid)} / ask {plain(ticker.ask)}")
-    parts.append(ticker.at.strftime("as of %Y-%m-%d %H:%M UTC"))
-    return " · ".join(parts)
-
-
-def error_text(err: Exception, symbol: str) -> str:
-    """Word a market-data or alert-limit error about this symbol."""
-    return say(err, symbol=symbol)
+        parts.append(
+            t(language, "alerts.price.quote", bid=Figure(ticker.bid), ask=Figure(ticker.ask))
+        )
+    parts.append(t(language, "alerts.price.as_of", at=Moment(ticker.at, zone)))
+    return SEP.join(parts)
 
 
 # -- watches ---------------------------------------------------------------------------------
 
 
-def trade_text(spec: WatchSpec) -> str:
+def _level(level: Level) -> Figure:
+    return Figure(level.value, "%" if level.percent else "")
+
+
+def trade_msg(spec: WatchSpec) -> Text:
     """Describe the trade a watch proposes, e.g. "BUY 50 USDT of ETH · stop 3% · tp 6%"."""
     base, _, quote = spec.condition.symbol.partition("/")
-    size = (
-        f"{plain(spec.quote_amount)} {quote} of {base}"
-        if spec.quote_amount is not None
-        else f"{plain(spec.amount or Decimal(0))} {base}"
-    )
-    parts = [f"{spec.side.value.upper()} {size}"]
+    side = spec.side.value
+    if spec.quote_amount is not None:
+        amount = Figure(spec.quote_amount)
+        size = msg(f"alerts.trade.{side}_quote", amount=amount, quote=quote, base=base)
+    else:
+        size = msg(f"alerts.trade.{side}_base", amount=Figure(spec.amount or Decimal(0)), base=base)
+    parts: list[Text | str] = [size]
     if spec.stop:
-        parts.append(f"stop {spec.stop.text()}")
+        parts.append(msg("alerts.trade.stop", level=_level(spec.stop)))
     if spec.take_profit:
-        parts.append(f"tp {spec.take_profit.text()}")
-    hours = (spec.cooldown_s or 0) / 3600
-    parts.append("once" if spec.cooldown_s is None else f"repeats, at most every {hours:g} h")
-    return " · ".join(parts)
+        parts.append(msg("alerts.trade.tp", level=_level(spec.take_profit)))
+    if spec.cooldown_s is None:
+        parts.append(msg("alerts.trade.once"))
+    else:  # the hours as "%g" wrote them: 4, 0.5, 1.66667
+        hours = Decimal(f"{spec.cooldown_s / 3600:g}")
+        parts.append(msg("alerts.trade.repeats", hours=Figure(hours)))
+    return Joined(tuple(parts), sep=SEP)
 
 
-def watch_text(watch: Watch) -> str:
-    return f"#{watch.id} when {rule_text(watch.spec.condition)} → propose {trade_text(watch.spec)}"
+def trade_text(spec: WatchSpec, language: str = ENGLISH) -> str:
+    """Describe the trade a watch proposes in `language`."""
+    return trade_msg(spec).render(language)
 
 
-def watch_added(watch: Watch) -> str:
-    return (
-        f"Watch #{watch.id} set: when {rule_text(watch.spec.condition)}, I send you a card to "
-        f"approve: {trade_text(watch.spec)}. I never trade by myself. "
-        f"/watches lists yours, /unwatch {watch.id} removes it."
-    )
+def watch_text(watch: Watch, language: str) -> str:
+    """Word one line of /watches: "#3 when … → propose …"."""
+    rule, trade = rule_msg(watch.spec.condition), trade_msg(watch.spec)
+    return t(language, "alerts.watch_line", id=watch.id, rule=rule, trade=trade)
 
 
-def watch_list(watches: list[Watch]) -> Reply:
+def watch_added(watch: Watch, language: str) -> str:
+    """Word the reply to a stored /watch."""
+    rule, trade = rule_msg(watch.spec.condition), trade_msg(watch.spec)
+    return t(language, "alerts.watch_set", id=watch.id, rule=rule, trade=trade)
+
+
+def watch_list(watches: list[Watch], language: str) -> Reply:
     """Render the user's watches with a remove button each."""
     if not watches:
-        return Reply(text="You have no watches. " + WATCH_USAGE)
-    lines = ["Your watches:", *(watch_text(w) for w in watches)]
-    buttons = tuple((Button(f"Remove #{w.id}", f"unwatch:{w.id}"),) for w in watches)
-    return Reply(text="\n".join(lines), buttons=buttons)
+        return Reply(text=t(language, "alerts.watch_none", usage=msg(WATCH_USAGE)))
+    lines = [t(language, "alerts.watch_yours"), *(watch_text(w, language) for w in watches)]
+    return Reply(text="\n".join(lines), buttons=_remove_buttons("unwatch", watches, language))
 
 
-def trigger_text(trigger: Trigger) -> str:
+def trigger_msg(trigger: Trigger, zone: str | None) -> Msg:
     """Word the facts that triggered a watch (the card or the refusal follows)."""
-    met = met_text(trigger.watch.spec.condition, trigger.value, trigger.candle_close_at)
-    return f"🔔 Watch #{trigger.watch.id}: {met} (close {plain(trigger.price)})."
+    spec = trigger.watch.spec
+    met = met_msg(spec.condition, trigger.value, trigger.candle_close_at, zone)
+    return msg("alerts.trigger", id=trigger.watch.id, met=met, price=Figure(trigger.price))
 
 
-def trigger_refused(trigger: Trigger, reason: str) -> str:
-    """Word a trigger whose trade could not be proposed."""
-    return f"{trigger_text(trigger)}\nNo card this time: {reason}"
+def trigger_text(trigger: Trigger, language: str, zone: str | None) -> str:
+    """Word a trigger's facts for one reader."""
+    return trigger_msg(trigger, zone).render(language)
+
+
+def trigger_refused(trigger: Trigger, reason: Text | str, language: str, zone: str | None) -> str:
+    """Word a trigger whose trade could not be proposed, and why (`reason`)."""
+    return t(language, "alerts.trigger_refused", trigger=trigger_msg(trigger, zone), reason=reason)

@@ -15,18 +15,19 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from bot.core.errors import UserError
+from bot.core.i18n import Text, msg
 from bot.core.symbols import find_symbol, find_timeframe, normalise
+from bot.core.wording import Worded
 from bot.features.alerts.parse import parse_condition
+from bot.features.alerts.values import Figure
 
 if TYPE_CHECKING:
     from trading.conditions import AlertRule
+    from trading.errors import AmountRefused
     from trading.ports import Side
     from trading.watches import Level, WatchSpec
 
-WATCH_USAGE = (
-    "Usage: /watch ETH rsi<30 1h buy 50 USDT stop 3% tp 6% · "
-    "/watch BTC below 50000 buy 0.01 stop 48000 · /watch SOL macd-cross-up 4h buy 1 every 1d"
-)
+WATCH_USAGE = "alerts.watch_usage"  # the catalog key of the usage line
 DEFAULT_COOLDOWN_S = 24 * 3600
 MAX_COOLDOWN_S = 90 * 86400
 _QUOTE_UNITS = frozenset({"usdt", "usdc", "fdusd", "usd", "dollar", "dollars", "$", "ドル"})
@@ -37,6 +38,13 @@ _FILLER = frozenset({"with", "and", "a", "of", "worth", "then", "at", "loss", "p
 _VERB = re.compile(r"\b(buy|sell)\b")
 _DURATION = re.compile(r"(\d{1,4})\s*(m|min|h|d|w)")
 _UNIT_S = {"m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+# The rule's words in Japanese, read as their English twins ("買い 50 USDT 損切り 3%").
+_JA_WORDS = {"買い": "buy", "売り": "sell", "損切り": "stop", "損切": "stop", "利確": "tp"}
+_JA_WORDS |= {"繰り返し": "every", "1回": "once"}
+_AMOUNT_REASONS = frozenset(
+    {"too_long", "comma", "not_positive", "not_a_number", "not_finite", "too_large", "too_small"}
+)
+_JA_WORD = re.compile("|".join(sorted(_JA_WORDS, key=len, reverse=True)))
 
 
 def parse_watch(args: str) -> WatchSpec:
@@ -44,16 +52,13 @@ def parse_watch(args: str) -> WatchSpec:
     from trading.ports import Side
     from trading.watches import WatchSpec
 
-    text = normalise(args).lower()
+    text = _JA_WORD.sub(lambda m: f" {_JA_WORDS[m.group(0)]} ", normalise(args).lower())
     text = re.sub(r"(\d)(usdt|usdc|usd|%)", r"\1 \2", text).replace("$", " $ ")
     verb = _VERB.search(text)
     if not text:
         raise UserError(WATCH_USAGE)
     if verb is None:
-        raise UserError(
-            "Say what to propose when it happens, e.g. “… buy 50 USDT” or “… sell 0.1”. "
-            + WATCH_USAGE
-        )
+        raise UserError("alerts.watch_no_side", usage=msg(WATCH_USAGE))
     condition = parse_condition(text[: verb.start()], WATCH_USAGE)
     base = condition.symbol.partition("/")[0].lower()
     tokens = [t for t in text[verb.end() :].split() if t not in _FILLER and t != base]
@@ -78,18 +83,12 @@ def _check_levels(condition: AlertRule, side: Side, options: _Options) -> None:
     rule's level: the card it would send is refused (a stop at or above the entry fires)."""
     if side.value != "buy" or condition.is_rsi or condition.is_macd:
         return
-    level = format(condition.threshold.normalize(), "f")
+    level, usage = Figure(condition.threshold), msg(WATCH_USAGE)
     stop, tp = options.stop, options.take_profit
     if stop is not None and not stop.percent and stop.value >= condition.threshold:
-        raise UserError(
-            f"A buy's stop {stop.text()} must be below {level}, the price "
-            "your rule waits for. " + WATCH_USAGE
-        )
+        raise UserError("alerts.watch_stop_side", stop=Figure(stop.value), level=level, usage=usage)
     if tp is not None and not tp.percent and tp.value <= condition.threshold:
-        raise UserError(
-            f"A buy's take-profit {tp.text()} must be above {level}, the "
-            "price your rule waits for. " + WATCH_USAGE
-        )
+        raise UserError("alerts.watch_tp_side", tp=Figure(tp.value), level=level, usage=usage)
 
 
 def _amount(tokens: list[str]) -> tuple[Decimal, bool]:
@@ -98,8 +97,8 @@ def _amount(tokens: list[str]) -> tuple[Decimal, bool]:
     if quote:
         tokens.pop(0)
     if not tokens:
-        raise UserError("How much? e.g. “buy 50 USDT” or “buy 0.01”. " + WATCH_USAGE)
-    amount = _decimal(tokens.pop(0), "as the amount")
+        raise UserError("alerts.watch_amount_missing", usage=msg(WATCH_USAGE))
+    amount = _decimal(tokens.pop(0), "amount")
     if tokens and tokens[0] in _QUOTE_UNITS:
         tokens.pop(0)
         quote = True
@@ -108,14 +107,25 @@ def _amount(tokens: list[str]) -> tuple[Decimal, bool]:
 
 def _decimal(raw: str, role: str, *, percent_sign: bool = False) -> Decimal:
     """Read an amount or price (a trailing % allowed when `percent_sign`); raise UserError
-    saying why it cannot be used in its `role`."""
+    saying why it cannot be used in its `role` ("amount", "stop", "tp")."""
     from trading.amounts import parse_amount
     from trading.errors import AmountRefused
 
     try:
         return parse_amount(raw.rstrip("%") if percent_sign else raw)
     except AmountRefused as err:
-        raise UserError(f"I can't use “{raw[:20]}” {role}: {err.detail}.") from None
+        role_text = msg(f"alerts.role.{role}")
+        raise UserError(
+            "alerts.bad_number", raw=raw[:20], role=role_text, detail=_reason(err)
+        ) from None
+
+
+def _reason(err: AmountRefused) -> Text:
+    """Say why an amount was refused (the amounts module's reason code), in any language."""
+    code = getattr(err, "code", "")
+    if code in _AMOUNT_REASONS:
+        return msg(f"alerts.amount_reason.{code}", **getattr(err, "fields", {}))
+    return Worded(err)  # a reason this catalog does not know: the errors catalog words it
 
 
 class _Options:
@@ -138,21 +148,23 @@ class _Options:
             elif word in _REPEAT_WORDS:
                 self.cooldown_s = _cooldown(tokens)
             else:
-                raise UserError(f"I don't understand “{word[:20]}” in the rule. {WATCH_USAGE}")
+                raise UserError(
+                    "alerts.watch_not_understood", word=word[:20], usage=msg(WATCH_USAGE)
+                )
 
 
 def _level(tokens: list[str], name: str, *, stop: bool) -> Level:
     from trading.watches import Level
 
     if not tokens:
-        raise UserError(f"{name} needs a price or a percentage, e.g. {name} 3% or {name} 48000.")
+        raise UserError("alerts.level_missing", name=msg(f"alerts.word.{name}"))
     raw = tokens.pop(0)
     percent = raw.endswith("%") or (bool(tokens) and tokens[0] == "%")
     if percent and not raw.endswith("%"):
         tokens.pop(0)
-    value = _decimal(raw, f"for {name}", percent_sign=True)
+    value = _decimal(raw, name, percent_sign=True)
     if percent and (value >= 100 if stop else value > 1000):
-        raise UserError(f"A {name} of {value}% is out of range (a stop must be below 100%).")
+        raise UserError("alerts.level_range", name=msg(f"alerts.word.{name}"), value=Figure(value))
     return Level(value, percent)
 
 
@@ -163,7 +175,7 @@ def _cooldown(tokens: list[str]) -> int:
     tokens.pop(0)
     seconds = int(match.group(1)) * _UNIT_S[match.group(2)]
     if not 60 <= seconds <= MAX_COOLDOWN_S:
-        raise UserError("The time between proposals must be between 1 minute and 90 days.")
+        raise UserError("alerts.cooldown_range")
     return seconds
 
 
