@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.core.clock import Clock, utc_now
+from bot.core.formats import number
+from bot.core.i18n import ENGLISH, t
 from bot.settings import Settings
 
 MAX_TRACKED_USERS = 50_000
@@ -28,7 +30,9 @@ def is_allowed(settings: Settings, user_id: int) -> bool:
     return not allowed or user_id in allowed or is_admin(settings, user_id)
 
 
-NOT_ALLOWED_TEXT = "This bot is private. Ask its operator to add your user id to the allow-list."
+def not_allowed_text(language: str) -> str:
+    """Return the refusal a user outside the allow-list gets, in `language`."""
+    return t(language, "core.not_allowed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,12 +43,14 @@ class Verdict:
     notify: bool = False
     retry_after_s: int = 0
 
+    def reply(self, language: str) -> str:
+        """Return the polite "slow down" reply in `language`."""
+        return t(language, "core.rate_limited", seconds=number(self.retry_after_s, language))
+
     @property
     def reply_text(self) -> str:
-        return (
-            "You are sending requests faster than I can answer. "
-            f"Please wait {self.retry_after_s} s and try again."
-        )
+        """The reply in English (logs, tests)."""
+        return self.reply(ENGLISH)
 
 
 @dataclass(slots=True)

@@ -7,16 +7,14 @@ the view or export in the audit trail under the admin's pseudonym. Texts shown a
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
 
-from bot.core.conversation import Attachment, Handled, Reply, Request
+from bot.core.conversation import MAX_MESSAGE_CHARS, Attachment, Handled, Reply, Request
 from bot.core.errors import UserError
+from bot.core.formats import number, when
+from bot.core.i18n import ENGLISH, t
 from bot.core.registry import Access, Command, Registry
 from bot.core.services import Services
 from bot.features.admin.views import RecordFilter, RecordView
-
-if TYPE_CHECKING:
-    pass
 
 AUDIT_DEFAULT = 5
 AUDIT_MAX = 20
@@ -28,17 +26,28 @@ def parse_count(args: str) -> int:
     if not args:
         return AUDIT_DEFAULT
     if not args.isdigit() or not 1 <= int(args) <= AUDIT_MAX:
-        raise UserError(f"Usage: /audit [N] with N from 1 to {AUDIT_MAX}.")
+        raise UserError("admin.audit_usage", max=AUDIT_MAX)
     return int(args)
 
 
-def render_record(record: RecordView) -> str:
+def _preview(text: str) -> str:
+    return text if len(text) <= PREVIEW_CHARS else text[: PREVIEW_CHARS - 1] + "…"
+
+
+def render_record(record: RecordView, language: str = ENGLISH, zone: str | None = None) -> str:
     """Render one redacted record for a chat message."""
-    labels = ", ".join(record.labels) or "no redactions"
-    prompt = record.prompt if len(record.prompt) <= PREVIEW_CHARS else record.prompt[:299] + "…"
-    reply = record.reply if len(record.reply) <= PREVIEW_CHARS else record.reply[:299] + "…"
-    stamp = record.created_at.strftime("%Y-%m-%d %H:%M")
-    return f"#{record.id} {stamp} UTC {record.pseudonym} [{labels}]\nQ: {prompt}\nA: {reply}"
+    sep = t(language, "admin.list_sep")
+    labels = sep.join(record.labels) or t(language, "admin.record_no_labels")
+    return t(
+        language,
+        "admin.record",
+        id=record.id,
+        at=when(record.created_at, language, zone),
+        pseudonym=record.pseudonym,
+        labels=labels,
+        prompt=_preview(record.prompt),
+        reply=_preview(record.reply),
+    )
 
 
 async def cmd_audit(services: Services, req: Request, args: str) -> Handled:
@@ -47,29 +56,36 @@ async def cmd_audit(services: Services, req: Request, args: str) -> Handled:
     actor = admin.actor_for(req.user_id)
     rows = await asyncio.to_thread(admin.list_records, RecordFilter(limit=count), actor)
     if not rows:
-        return Reply(text="No fine-tuning records are kept yet.")
-    body = "\n\n".join(render_record(r) for r in rows)
-    return Reply(text=f"Latest {len(rows)} redacted records:\n\n{body}"[:4096])
+        return Reply(text=t(req.lang, "admin.audit_empty"))
+    body = "\n\n".join(render_record(r, req.lang, req.zone) for r in rows)
+    title = t(req.lang, "admin.audit_title", count=number(len(rows), req.lang))
+    return Reply(text=f"{title}\n\n{body}"[:MAX_MESSAGE_CHARS])
+
+
+def _counted(pairs: tuple[tuple[str, int], ...], language: str) -> str:
+    sep = t(language, "admin.list_sep")
+    shown = sep.join(f"{name} {number(n, language)}" for name, n in pairs)
+    return shown or t(language, "admin.stats_none")
 
 
 async def cmd_stats(services: Services, req: Request, _args: str) -> Handled:
     admin = services.admin
     stats = await asyncio.to_thread(admin.stats, admin.actor_for(req.user_id))
-    lines = [f"{name}: {value}" for name, value in stats.rows()]
-    by_label = ", ".join(f"{label} {n}" for label, n in stats.redactions_by_label) or "none"
-    lines.append(f"redactions by label: {by_label}")
-    dropped = ", ".join(f"{reason} {n}" for reason, n in stats.gate_drops_by_reason) or "none"
-    lines.append(f"gate drops by reason: {dropped}")
-    return Reply(text="Stats\n" + "\n".join(lines))
+    lang = req.lang
+    lines = [t(lang, "admin.stats_title")]
+    lines += [t(lang, "admin.stats_line", name=n, value=v) for n, v in stats.rows(lang)]
+    lines.append(t(lang, "admin.stats_by_label", items=_counted(stats.redactions_by_label, lang)))
+    lines.append(t(lang, "admin.stats_by_reason", items=_counted(stats.gate_drops_by_reason, lang)))
+    return Reply(text="\n".join(lines))
 
 
 async def cmd_export(services: Services, req: Request, _args: str) -> Handled:
     admin = services.admin
     export = await asyncio.to_thread(admin.export, admin.actor_for(req.user_id))
     if export.records == 0:
-        return Reply(text="Nothing to export: no fine-tuning records are kept yet.")
-    plural = "" if export.records == 1 else "s"
-    caption = f"{export.records} redacted record{plural} (JSONL). The export is in the audit trail."
+        return Reply(text=t(req.lang, "admin.export_empty"))
+    key = "admin.export_caption_one" if export.records == 1 else "admin.export_caption_many"
+    caption = t(req.lang, key, count=number(export.records, req.lang))
     document = Attachment(export.content, export.filename, caption)
     return Reply(document=document)  # one message: the file with its caption
 
@@ -79,15 +95,11 @@ def register(registry: Registry) -> None:
     registry.command(
         Command(
             "audit",
-            "latest redacted fine-tuning records (admins)",
+            "admin.cmd.audit",
             cmd_audit,
             Access.ADMIN,
-            usage="[N]",
+            usage="admin.cmd.audit.usage",
         )
     )
-    registry.command(
-        Command("stats", "usage and redaction counts (admins)", cmd_stats, Access.ADMIN)
-    )
-    registry.command(
-        Command("export", "redacted fine-tuning data as JSONL (admins)", cmd_export, Access.ADMIN)
-    )
+    registry.command(Command("stats", "admin.cmd.stats", cmd_stats, Access.ADMIN))
+    registry.command(Command("export", "admin.cmd.export", cmd_export, Access.ADMIN))

@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from bot.core.formats import number
+from bot.core.i18n import ENGLISH, t
+
 
 @dataclass(frozen=True, slots=True)
 class RecordFilter:
@@ -65,20 +68,30 @@ class Stats:
     gate_dropped: int = 0
     gate_drops_by_reason: tuple[tuple[str, int], ...] = ()
 
-    def rows(self) -> list[tuple[str, str]]:
-        """Return (name, value) rows; 'n/a' where a service is absent."""
-        named = (
+    def counts(self) -> list[tuple[str, int | None]]:
+        """Return (name, count) rows; the name is a key of the `admin.stats` catalog entries,
+        the count None where a service is absent."""
+        return [
             ("users", self.users),
-            ("consented users", self.consented_users),
-            ("messages kept", self.messages_kept),
-            ("flagged records", self.flagged),
-            ("turns dropped by the gate", self.gate_dropped),
+            ("consented_users", self.consented_users),
+            ("messages_kept", self.messages_kept),
+            ("flagged", self.flagged),
+            ("gate_dropped", self.gate_dropped),
             ("proposals", self.proposals),
             ("approvals", self.approvals),
             ("orders", self.orders),
             ("errors", self.errors),
-        )
-        return [(name, "n/a" if value is None else str(value)) for name, value in named]
+        ]
+
+    def rows(self, language: str = ENGLISH) -> list[tuple[str, str]]:
+        """Return (name, value) rows in `language`; 'n/a' where a service is absent."""
+        return [
+            (
+                t(language, f"admin.stats.{name}"),
+                t(language, "admin.stats.absent") if value is None else number(value, language),
+            )
+            for name, value in self.counts()
+        ]
 
 
 @dataclass(frozen=True, slots=True)

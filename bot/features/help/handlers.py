@@ -13,19 +13,14 @@ def register(registry: Registry) -> None:
 
     async def cmd_help(services: Services, req: Request, _args: str) -> Handled:
         admin = req.user_id in services.settings.admin_ids
-        return Reply(text=render.help_text(registry.visible_commands(admin=admin)))
+        return Reply(text=render.help_text(registry.visible_commands(admin=admin), req.lang))
 
     async def cmd_start(services: Services, req: Request, args: str) -> Handled:
-        mode = services.settings.trading_mode.value
-        text = (
-            f"{render.WELCOME}\nMode: {mode}.\n\n{render.PRIVACY_PARAGRAPH}\n\n"
-            "Send /help for commands."
-        )
-        return Reply(text=text)
+        return Reply(text=render.start_text(req.lang, services.settings.trading_mode.value))
 
     async def cmd_version(_services: Services, _req: Request, _args: str) -> Handled:
         return Reply(text=render.version_text())
 
-    registry.command(Command("start", "what this bot does and how your data is handled", cmd_start))
-    registry.command(Command("help", "list the commands", cmd_help))
-    registry.command(Command("version", "show the bot version", cmd_version))
+    registry.command(Command("start", "help.cmd.start", cmd_start))
+    registry.command(Command("help", "help.cmd.help", cmd_help))
+    registry.command(Command("version", "help.cmd.version", cmd_version))

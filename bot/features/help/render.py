@@ -1,32 +1,42 @@
-"""User-facing wording shared by several handlers."""
+"""User-facing wording of /start, /help and /version (from the `help` catalog)."""
 
 from __future__ import annotations
 
+import re
+
 from bot import __version__
+from bot.core.i18n import t
 from bot.core.registry import Command
 
-WELCOME = (
-    "Hi, I am qnabot, your self-hosted trading assistant. I answer questions with a local "
-    "model, run technical analysis on exchange candles, and prepare trades that only happen "
-    "after you press Approve. Trading is in paper mode unless the operator enabled live mode."
-)
-
-PRIVACY_PARAGRAPH = (
-    "Privacy: what you write stays on this machine. Conversations are kept for improving the "
-    "model only if you opt in with /privacy, and only after names, addresses, keys, balances "
-    "and other personal data are removed. /mydata shows what is stored, /forget erases it."
-)
+_KEY = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+$")
 
 
-def help_text(commands: list[Command]) -> str:
+def shown(language: str, text: str) -> str:
+    """Return a command's summary or usage: a catalog key is rendered, other text kept as is
+    (features not converted yet, and literal usages such as "[N]")."""
+    return t(language, text) if _KEY.match(text) else text
+
+
+def help_text(commands: list[Command], language: str) -> str:
     """Render the /help message from the registered commands."""
-    lines = ["Commands:"]
+    lines = [t(language, "help.commands")]
     for cmd in sorted(commands, key=lambda c: c.name):
-        usage = f" {cmd.usage}" if cmd.usage else ""
-        lines.append(f"/{cmd.name}{usage} — {cmd.summary}")
+        usage = f" {shown(language, cmd.usage)}" if cmd.usage else ""
+        lines.append(f"/{cmd.name}{usage} — {shown(language, cmd.summary)}")
     lines.append("")
-    lines.append("You can also just ask, e.g. “btc 4h analysis” or “what is RSI?”.")
+    lines.append(t(language, "help.also_ask"))
     return "\n".join(lines)
+
+
+def start_text(language: str, mode: str) -> str:
+    """Render the /start message: what the bot does, the trading mode, how data is handled."""
+    return t(
+        language,
+        "help.start",
+        welcome=t(language, "help.welcome"),
+        mode=t(language, f"help.mode.{mode}"),
+        privacy=t(language, "help.privacy_paragraph"),
+    )
 
 
 def version_text() -> str:

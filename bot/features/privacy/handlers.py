@@ -5,68 +5,51 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING
 
 from bot.core.conversation import Button, Handled, Reply, Request
 from bot.core.errors import UserError
+from bot.core.formats import number
+from bot.core.i18n import JAPANESE, t
 from bot.core.registry import Access, CallbackRoute, Command, Registry
 from bot.core.services import Services, UserDataOwner
-
-if TYPE_CHECKING:
-    pass
+from bot.features.privacy.stored import owner_name, stored_line
+from llm import language_of
 
 log = logging.getLogger(__name__)
 FORGET_CONFIRM_S = 300
 
-CONSENT_ON = (
-    "Fine-tuning consent: ON. Your messages and my replies are kept on this machine, with "
-    "names, numbers, addresses, keys and balances removed, to improve the model."
-)
-CONSENT_OFF = "Fine-tuning consent: OFF (the default). Nothing you write is kept for training."
-FORGET_ASK = (
-    "This erases everything I store about you: consent, kept conversation turns, alerts, "
-    "trade proposals, exchange keys and settings. It cannot be undone. Erase it?"
-)
 
-
-def _consent_reply(on: bool, *, edit: bool = False, toast: str | None = None) -> Reply:
-    button = Button("Turn off", "privacy:off") if on else Button("Opt in", "privacy:on")
-    return Reply(
-        text=CONSENT_ON if on else CONSENT_OFF, buttons=((button,),), edit_origin=edit, toast=toast
-    )
+def _consent_reply(lang: str, on: bool, *, edit: bool = False, toast: str | None = None) -> Reply:
+    if on:
+        button = Button(t(lang, "privacy.button.turn_off"), "privacy:off")
+    else:
+        button = Button(t(lang, "privacy.button.opt_in"), "privacy:on")
+    text = t(lang, "privacy.consent_on" if on else "privacy.consent_off")
+    return Reply(text=text, buttons=((button,),), edit_origin=edit, toast=toast)
 
 
 async def cmd_privacy(services: Services, req: Request, _args: str) -> Handled:
-    return _consent_reply(services.privacy.has_consent(req.user_id))
+    return _consent_reply(req.lang, services.privacy.has_consent(req.user_id))
 
 
 async def on_privacy(services: Services, req: Request, arg: str) -> Handled:
     if arg not in ("on", "off"):
-        raise UserError("That button is not valid any more.")
+        raise UserError("core.button_invalid")
     on = services.privacy.set_consent(req.user_id, arg == "on")
-    return _consent_reply(on, edit=True, toast="Consent saved.")
+    return _consent_reply(req.lang, on, edit=True, toast=t(req.lang, "privacy.consent_saved"))
 
 
-FORGET_WHAT = (
-    "/forget erases everything I store about you: consent, kept conversation turns, alerts, "
-    "watches, trade proposals, exchange keys and settings. It asks you to confirm with a button "
-    "first. Send /forget on its own to start."
-)
-FORGET_WHAT_JA = (
-    "/forget は、私が保存しているあなたのデータ（同意、保存された会話、アラート、ウォッチ、"
-    "取引の提案、取引所のAPIキー、設定）をすべて消去します。消去の前にボタンで確認します。"
-    "始めるには /forget だけを送ってください。"
-)
 _QUESTION = re.compile(r"[?？]\s*$|何|どう|\bwhat\b|\bhow\b", re.IGNORECASE)
 
 
 async def cmd_forget(services: Services, req: Request, args: str) -> Handled:
     if _QUESTION.search(args):  # "/forget は何をする？" asks about it, it does not start it
-        japanese = any("\u3040" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff" for c in args)
-        return Reply(text=FORGET_WHAT_JA if japanese else FORGET_WHAT)
+        asked_in = JAPANESE if language_of(args) == JAPANESE else req.lang
+        return Reply(text=t(asked_in, "privacy.forget_what"))
     stamp = int(services.clock().timestamp())
-    buttons = ((Button("Erase everything", f"forget:{stamp}"), Button("Cancel", "forget:no")),)
-    return Reply(text=FORGET_ASK, buttons=buttons)
+    erase = Button(t(req.lang, "privacy.button.erase"), f"forget:{stamp}")
+    cancel = Button(t(req.lang, "privacy.button.cancel"), "forget:no")
+    return Reply(text=t(req.lang, "privacy.forget_ask"), buttons=((erase, cancel),))
 
 
 def _owners_in_order(services: Services) -> list[UserDataOwner]:
@@ -76,41 +59,42 @@ def _owners_in_order(services: Services) -> list[UserDataOwner]:
 
 
 async def on_forget(services: Services, req: Request, arg: str) -> Handled:
+    lang = req.lang
     if arg == "no":
-        return Reply(text="Cancelled. Nothing was erased.", edit_origin=True, toast="Cancelled.")
+        toast = t(lang, "privacy.forget_cancelled_toast")
+        return Reply(text=t(lang, "privacy.forget_cancelled"), edit_origin=True, toast=toast)
     if not arg.isdigit():
-        raise UserError("That button is not valid any more.")
+        raise UserError("core.button_invalid")
     age = services.clock().timestamp() - int(arg)
     if not 0 <= age <= FORGET_CONFIRM_S:
-        return Reply(text="That confirmation expired. Send /forget again.", edit_origin=True)
+        return Reply(text=t(lang, "privacy.forget_expired"), edit_origin=True)
     total = 0
     for owner in _owners_in_order(services):
         total += await owner.forget_user(req.user_id)
     log.info("user erased owners=%d rows=%d", len(services.user_data_owners), total)
     return Reply(
-        text=f"Done: everything I stored about you is erased ({total} records).",
+        text=t(lang, "privacy.forget_done", count=number(total, lang)),
         edit_origin=True,
-        toast="Erased.",
+        toast=t(lang, "privacy.forget_done_toast"),
     )
 
 
 async def cmd_mydata(services: Services, req: Request, _args: str) -> Handled:
-    lines = ["What I store about you:"]
+    lang = req.lang
+    lines = [t(lang, "privacy.mydata_title")]
     for owner in services.user_data_owners:
-        described = await owner.describe_user(req.user_id) or ["nothing stored."]
-        lines += [f"• {owner.name}: {line}" for line in described]
-    lines.append("Send /forget to erase it, /privacy to change fine-tuning consent.")
+        name = owner_name(owner.name, lang)
+        described = [stored_line(line, lang) for line in await owner.describe_user(req.user_id)]
+        for line in described or [t(lang, "privacy.mydata_nothing")]:
+            lines.append(t(lang, "privacy.mydata_line", owner=name, line=line))
+    lines.append(t(lang, "privacy.mydata_footer"))
     return Reply(text="\n".join(lines))
 
 
 def register(registry: Registry) -> None:
     """Add /privacy, /forget, /mydata and their buttons."""
-    registry.command(
-        Command("privacy", "fine-tuning consent (default off)", cmd_privacy, Access.PRIVATE)
-    )
-    registry.command(
-        Command("forget", "erase everything stored about you", cmd_forget, Access.PRIVATE)
-    )
-    registry.command(Command("mydata", "show what is stored about you", cmd_mydata, Access.PRIVATE))
+    registry.command(Command("privacy", "privacy.cmd.privacy", cmd_privacy, Access.PRIVATE))
+    registry.command(Command("forget", "privacy.cmd.forget", cmd_forget, Access.PRIVATE))
+    registry.command(Command("mydata", "privacy.cmd.mydata", cmd_mydata, Access.PRIVATE))
     registry.callback(CallbackRoute("privacy", on_privacy, Access.PRIVATE))
     registry.callback(CallbackRoute("forget", on_forget, Access.PRIVATE))

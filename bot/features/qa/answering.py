@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
 from bot.core.conversation import Handled, Reply, Streamed
+from bot.core.i18n import ENGLISH, t
 from bot.core.symbols import find_symbol, find_timeframe, parse_symbol
 from bot.core.wording import say
 from bot.features.qa.facts import FactSource, FactsUnavailable
@@ -30,7 +31,6 @@ from bot.features.qa.parse import (
     named_symbols,
 )
 from bot.features.qa.render import (
-    WORDING,
     cited,
     comparison,
     excerpt,
@@ -89,7 +89,7 @@ class ConversationMemory:
     redact: Redactor
     turns: int = MEMORY_TURNS
     max_users: int = MEMORY_USERS
-    name: str = "conversation memory"
+    name: str = field(default_factory=lambda: t(ENGLISH, "qa.memory_name"))
     _by_user: dict[int, deque[Turn]] = field(default_factory=dict)
 
     def subject(self, user_id: int, text: str) -> tuple[str | None, str | None]:
@@ -125,7 +125,7 @@ class ConversationMemory:
     async def describe_user(self, user_id: int) -> list[str]:
         """Describe what is kept (for /mydata)."""
         n = len(self._by_user.get(user_id, ()))
-        return [f"{n} recent question(s), redacted, kept in memory for follow-ups"] if n else []
+        return [t(ENGLISH, "qa.memory_kept", count=n)] if n else []
 
     async def forget_user(self, user_id: int) -> int:
         """Delete the user's turns (for /forget)."""
@@ -180,12 +180,11 @@ class Answerer:
     async def answer(self, user_id: int, question: str) -> Handled:
         """Return a streamed answer, or a short reply when there is nothing to answer from."""
         language = language_of(question)
-        words = WORDING[language]
         routed = bool(safety_entries(question))  # a scam question is not about the coin in it
         unknown = None if routed else await self._unknown_symbol(question)
         if unknown:
             reason = say(UnknownSymbol(unknown), language)
-            return Reply(text=words["try_listed"].format(reason=reason))
+            return Reply(text=t(language, "qa.try_listed", reason=reason))
         symbol, timeframe = (None, None) if routed else self.memory.subject(user_id, question)
         named = named_symbols(question)
         compared = tuple(named[:2]) if len(named) >= 2 and not routed else ()
@@ -195,10 +194,10 @@ class Answerer:
         follow_up = symbol is not None and not named and not asks_levels
         hits = () if follow_up else tuple(self.knowledge.search(question, PROMPT_ENTRIES))
         levels = asks_levels and symbol is not None
-        found, notice = await self._all_facts(compared or (symbol,), timeframe, words, levels)
+        found, notice = await self._all_facts(compared or (symbol,), timeframe, language, levels)
         facts = tuple(localized(f, language) for f in found)
         if not hits and not facts:
-            return Reply(text=notice or words["no_notes"])
+            return Reply(text=notice or t(language, "qa.no_notes"))
         plan = Plan(user_id, question, language, hits, facts, symbol, timeframe, notice, compared)
         run = AnswerRun(self, plan)
         return Streamed(tokens=run.tokens(), final=run.final)
@@ -207,11 +206,13 @@ class Answerer:
         self,
         symbols: tuple[str | None, ...],
         timeframe: str | None,
-        words: dict[str, str],
+        language: str,
         levels: bool,
     ) -> tuple[tuple[Fact, ...], str]:
         # two coins compared are fetched at once, not one after the other
-        results = await asyncio.gather(*(self._facts(s, timeframe, words, levels) for s in symbols))
+        results = await asyncio.gather(
+            *(self._facts(s, timeframe, language, levels) for s in symbols)
+        )
         facts = tuple(fact for found, _ in results for fact in found)
         return facts, " ".join(notice for _, notice in results if notice)
 
@@ -229,7 +230,7 @@ class Answerer:
         return None
 
     async def _facts(
-        self, symbol: str | None, timeframe: str | None, words: dict[str, str], levels: bool
+        self, symbol: str | None, timeframe: str | None, language: str, levels: bool
     ) -> tuple[tuple[Fact, ...], str]:
         if symbol is None or self.fact_source is None:
             return (), ""
@@ -238,7 +239,7 @@ class Answerer:
             return await self.fact_source.facts(symbol, tf, levels=levels), ""
         except FactsUnavailable as exc:
             log.warning("live facts failed symbol=%s error=%s", symbol, exc)
-            return (), words["facts_down"].format(symbol=symbol)
+            return (), t(language, "qa.facts_down", symbol=symbol)
 
 
 class AnswerRun:
@@ -259,11 +260,8 @@ class AnswerRun:
         """Yield the model's answer as it is generated (errors end the stream quietly)."""
         self.started = True
         plan = self.plan
-        earlier = [
-            f"asked about {t.symbol} {t.timeframe or ''}".strip() if t.symbol else t.question
-            for t in self.answerer.memory.recent(plan.user_id)[-2:]
-            if t.symbol or t.question
-        ]
+        recent = self.answerer.memory.recent(plan.user_id)[-2:]
+        earlier = [_context_line(turn) for turn in recent if turn.symbol or turn.question]
         messages = build_messages(
             plan.question,
             [h.entry for h in plan.hits],
@@ -302,6 +300,14 @@ class AnswerRun:
             self.answerer.rejections.update(verdict.reasons)
             log.info("model answer withdrawn reasons=%s", ",".join(verdict.reasons))
         return Reply(text=text)
+
+
+def _context_line(turn: Turn) -> str:
+    """Return an earlier turn as the prompt shows it (the prompt is English)."""
+    if not turn.symbol:
+        return turn.question
+    subject = f"{turn.symbol} {turn.timeframe or ''}".strip()
+    return t(ENGLISH, "qa.memory_asked_about", subject=subject)
 
 
 def _complete_sentences(text: str) -> int:
@@ -348,7 +354,6 @@ def judge(answer: str, plan: Plan) -> ClaimVerdict:
 
 def compose(plan: Plan, raw: str, error: LlmError | None) -> tuple[str, ClaimVerdict | None]:
     """Return the final reply text for a plan and the model's raw answer (or error)."""
-    words = WORDING[plan.language]
     answer = _trim(raw)
     lines = [f.text for f in plan.facts]
     compared = comparison(plan.facts, plan.compared, plan.language)
@@ -360,13 +365,14 @@ def compose(plan: Plan, raw: str, error: LlmError | None) -> tuple[str, ClaimVer
         lines.append(answer)
     elif plan.hits:
         best = plan.hits[0].entry
-        lines.append(f"{words['from_notes']} {excerpt(best, plan.question, plan.language)}")
-        lines.append(_fallback_reason(words, error, plan.language))
+        said = excerpt(best, plan.question, plan.language)
+        lines.append(t(plan.language, "qa.from_notes", excerpt=said))
+        lines.append(_fallback_reason(error, plan.language))
     lines.append(cited([h.entry for h in plan.hits], plan.facts, plan.language))
     if TRADE_DECISION.search(plan.question):
-        lines.append(words["nfa"])
+        lines.append(t(plan.language, "qa.nfa"))
     return "\n".join(lines), verdict
 
 
-def _fallback_reason(words: dict[str, str], error: LlmError | None, language: str) -> str:
-    return words["ungrounded"] if error is None else say(error, language)
+def _fallback_reason(error: LlmError | None, language: str) -> str:
+    return t(language, "qa.ungrounded") if error is None else say(error, language)

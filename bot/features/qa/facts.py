@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
+from bot.core.i18n import ENGLISH, t
 from llm import Fact
 
 if TYPE_CHECKING:
@@ -46,9 +47,16 @@ def ta_summary(candles: Candles) -> str:
     from analysis import latest_rsi, technical_rating
 
     rating = technical_rating(candles.frame)
-    signal = rating.signal.value if rating.signal is not None else "no rating"
+    signal = rating.signal.value if rating.signal is not None else t(ENGLISH, "qa.signal.none")
     rsi = latest_rsi(candles.frame)
-    return f"{candles.symbol} {candles.timeframe} TA rating: {signal}; RSI: {rsi:.1f}"
+    return t(
+        ENGLISH,
+        "qa.fact.ta",
+        symbol=candles.symbol,
+        timeframe=candles.timeframe,
+        signal=signal,
+        rsi=f"{rsi:.1f}",
+    )
 
 
 def levels_summary(candles: Candles) -> str:
@@ -61,9 +69,12 @@ def levels_summary(candles: Candles) -> str:
         near = [lv for lv in report.levels if lv.kind is kind]
         if near:
             best = min(near, key=lambda lv: abs(lv.distance_pct))
-            parts.append(f"{kind.value} {best.price:.6g} ({best.touches} touches)")
-    found = "; ".join(parts) or "no clear support or resistance"
-    return f"{candles.symbol} {candles.timeframe} levels: {found}"
+            price = f"{best.price:.6g}"
+            parts.append(t(ENGLISH, f"qa.fact.{kind.value}", price=price, touches=best.touches))
+    found = t(ENGLISH, "qa.fact.levels_sep").join(parts) or t(ENGLISH, "qa.fact.no_levels")
+    return t(
+        ENGLISH, "qa.fact.levels", symbol=candles.symbol, timeframe=candles.timeframe, found=found
+    )
 
 
 def fact_errors() -> tuple[type[Exception], ...]:
@@ -100,19 +111,32 @@ class MarketFacts:
     async def _facts(self, symbol: str, timeframe: str, levels: bool) -> tuple[Fact, ...]:
         ticker = await self.market.fetch_ticker(symbol)
         quote = symbol.partition("/")[2] or "USDT"
-        price = f"{symbol} price: {ticker.last} {quote} at {dated(ticker.at)} ({self.origin})"
-        facts = [Fact(f"price:{symbol}", f"{symbol} price", price)]
+        price = t(
+            ENGLISH,
+            "qa.fact.price",
+            symbol=symbol,
+            price=f"{ticker.last} {quote}",
+            at=dated(ticker.at),
+            origin=self.origin,
+        )
+        facts = [Fact(f"price:{symbol}", _label("price", symbol), price)]
         if ticker.change_24h_pct is not None:
             change = f"{ticker.change_24h_pct:+.2f}%"
-            facts.append(
-                Fact(f"change:{symbol}", f"{symbol} 24h change", f"{symbol} 24h change: {change}")
-            )
+            line = t(ENGLISH, "qa.fact.change", symbol=symbol, change=change)
+            facts.append(Fact(f"change:{symbol}", _label("change", symbol), line))
         if self.ta_summary is not None or levels:
             candles = await self.market.fetch_candles(symbol, timeframe, 300)
         if self.ta_summary is not None:
             summary = await asyncio.to_thread(self.ta_summary, candles)
-            facts.append(Fact(f"ta:{symbol}:{timeframe}", f"{symbol} {timeframe} TA", summary))
+            label = _label("ta", symbol, timeframe)
+            facts.append(Fact(f"ta:{symbol}:{timeframe}", label, summary))
         if levels:
             line = await asyncio.to_thread(levels_summary, candles)
-            facts.append(Fact(f"levels:{symbol}:{timeframe}", f"{symbol} {timeframe} levels", line))
+            label = _label("levels", symbol, timeframe)
+            facts.append(Fact(f"levels:{symbol}:{timeframe}", label, line))
         return tuple(facts)
+
+
+def _label(kind: str, symbol: str, timeframe: str = "") -> str:
+    """Return a fact's label ("BTC/USDT 1h TA"), in English like the fact itself."""
+    return t(ENGLISH, f"qa.label.{kind}", symbol=symbol, timeframe=timeframe)

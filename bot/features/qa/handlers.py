@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from bot.core.conversation import Handled, Reply, Request
+from bot.core.i18n import t
 from bot.core.registry import Command, Registry
 from bot.core.services import Services
-
-ASK_USAGE = "Ask me something, e.g. /ask what is RSI?"
-UNAVAILABLE = "Questions are not available right now."
 
 
 async def on_question(services: Services, req: Request, text: str) -> Handled:
@@ -18,13 +16,11 @@ async def on_question(services: Services, req: Request, text: str) -> Handled:
 async def cmd_ask(services: Services, req: Request, args: str) -> Handled:
     """Answer the question after /ask."""
     if not args.strip():
-        return Reply(text=ASK_USAGE)
+        return Reply(text=t(req.lang, "qa.ask_usage"))
     return await on_question(services, req, args)
 
 
 def register(registry: Registry) -> None:
     """Add this feature's commands, callbacks and intents."""
-    registry.command(
-        Command("ask", "ask a question about trading or a coin", cmd_ask, usage="<question>")
-    )
+    registry.command(Command("ask", "qa.cmd.ask", cmd_ask, usage="qa.cmd.ask.usage"))
     registry.fallback = on_question

@@ -5,88 +5,79 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from bot.core.formats import percent
+from bot.core.i18n import ENGLISH, t
 from llm import Entry, Fact
 from llm.claims import ja_pairs, sentences
 from llm.grounding import content_stems
 
-WORDING: dict[str, dict[str, str]] = {
-    "en": {
-        "no_notes": "I have no notes on that. I can explain trading concepts and indicators, "
-        "order types, risk, wallets and scams, or show live data for a coin (e.g. “how is BTC?”).",
-        "try_listed": "{reason} Try a listed pair such as BTC/USDT.",
-        "from_notes": "From my notes:",
-        "ungrounded": "(The model's wording did not match my sources, so here is the source text.)",
-        "facts_down": "(Live data for {symbol} is unavailable right now.)",
-        "sources": "Sources: {items}",
-        "nfa": "Not financial advice: the decision is yours.",
-        "compare": "Over 24h {first} changed {a} and {second} {b}: {winner} was the stronger.",
-        "compare_even": "Over 24h {first} changed {a} and {second} {b}: about the same.",
-    },
-    "ja": {
-        "no_notes": "その話題についての資料はありません。テクニカル指標、注文の種類、リスク管理、"
-        "ウォレット、詐欺の見分け方、銘柄の最新データ（例:「BTCはどう？」）についてお答えできます。",
-        "try_listed": "{reason}BTC/USDT などをお試しください。",
-        "from_notes": "資料より:",
-        "ungrounded": "（モデルの回答が資料と一致しなかったため、資料の本文を表示します。）",
-        "facts_down": "（{symbol} の最新データは現在取得できません。）",
-        "sources": "出典: {items}",
-        "nfa": "投資助言ではありません。判断はご自身で行ってください。",
-        "compare": "24時間の変化は {first} が {a}、{second} が {b} で、"
-        "{winner} の方が強い動きでした。",
-        "compare_even": "24時間の変化は {first} が {a}、{second} が {b} で、ほぼ同じです。",
-    },
-}
 EXCERPT_SENTENCES = 3
 _CHANGE = re.compile(r": ([+\-−]?\d+(?:\.\d+)?)%")
-# Live facts are rendered in English by facts.py; a Japanese answer shows them in Japanese.
-_JA_FACT_WORDS = (
-    (re.compile(r" price: (\S+ \S+) at (.+? UTC) \(replay\)"), r" 価格: \1（\2 時点・リプレイ）"),
-    (re.compile(r" price: (\S+ \S+) at (.+? UTC) \(live\)"), r" 価格: \1（\2 時点・ライブ）"),
-    (re.compile(r" price: "), " 価格: "),
-    (re.compile(r" 24h change: "), " 24時間の変化率: "),
-    (
-        re.compile(r" TA rating: (.+); RSI: "),
-        lambda m: f" テクニカル評価: {_ja_signal(m[1])}、RSI: ",
+# Live facts are rendered in English by facts.py (the model reads them in English too); an
+# answer in another language shows them re-rendered from the same catalog entries.
+_FACT_SHAPES = {
+    "price": re.compile(
+        r"(?P<symbol>\S+) price: (?P<price>\S+ \S+) at (?P<at>.+? UTC) \((?P<origin>replay|live)\)"
     ),
-    (
-        re.compile(r" levels: no clear support or resistance"),
-        " 水準: 明確なサポート・レジスタンスなし",
+    "change": re.compile(r"(?P<symbol>\S+) 24h change: (?P<change>\S+)"),
+    "ta": re.compile(
+        r"(?P<symbol>\S+) (?P<timeframe>\S+) TA rating: (?P<signal>.+); RSI: (?P<rsi>\S+)"
     ),
-    (re.compile(r" levels: "), " 水準: "),
-    (re.compile(r"\bsupport (\S+) \((\d+) touches\)"), r"サポート \1（\2回）"),
-    (re.compile(r"\bresistance (\S+) \((\d+) touches\)"), r"レジスタンス \1（\2回）"),
-    (re.compile(r"; "), "、"),
-)
-_JA_SIGNALS = {  # analysis.Signal values, and ta_summary's "no rating"
-    "Strong Buy": "強い買い",
-    "Buy": "買い",
-    "Neutral": "中立",
-    "Sell": "売り",
-    "Strong Sell": "強い売り",
-    "no rating": "評価なし",
+    "levels": re.compile(r"(?P<symbol>\S+) (?P<timeframe>\S+) levels: (?P<found>.+)"),
 }
-_JA_LABELS = (
-    ("price", "価格"),
-    ("24h change", "24時間の変化率"),
-    ("TA", "テクニカル"),
-    ("levels", "水準"),
-)
+_LABEL_SHAPES = {
+    "price": re.compile(r"(?P<symbol>\S+) price"),
+    "change": re.compile(r"(?P<symbol>\S+) 24h change"),
+    "ta": re.compile(r"(?P<symbol>\S+) (?P<timeframe>\S+) TA"),
+    "levels": re.compile(r"(?P<symbol>\S+) (?P<timeframe>\S+) levels"),
+}
+_LEVEL = re.compile(r"(support|resistance) (\S+) \((\d+) touches\)")
+# analysis.Signal values (and ta_summary's "no rating") are these entries' English text
+SIGNAL_KEYS = ("strong_buy", "buy", "neutral", "sell", "strong_sell", "none")
+
+
+def _signal(english: str, language: str) -> str:
+    for name in SIGNAL_KEYS:
+        if t(ENGLISH, f"qa.signal.{name}") == english:
+            return t(language, f"qa.signal.{name}")
+    return english
 
 
 def localized(fact: Fact, language: str) -> Fact:
     """Return a live fact in the question's language (facts.py renders them in English)."""
-    if language != "ja":
+    if language == ENGLISH:
         return fact
-    text, label = fact.text, fact.label
-    for pattern, words in _JA_FACT_WORDS:
-        text = pattern.sub(words, text)
-    for english, japanese in _JA_LABELS:
-        label = re.sub(rf" {english}$", f" {japanese}", label)
-    return Fact(fact.key, label, text)
+    kind = fact.key.partition(":")[0]
+    return Fact(
+        fact.key,
+        _rerendered(_LABEL_SHAPES, "qa.label.", kind, fact.label, language),
+        _rerendered(_FACT_SHAPES, "qa.fact.", kind, fact.text, language),
+    )
 
 
-def _ja_signal(rating: str) -> str:
-    return _JA_SIGNALS.get(rating, rating)
+def _rerendered(
+    shapes: dict[str, re.Pattern[str]], prefix: str, kind: str, text: str, language: str
+) -> str:
+    shape = shapes.get(kind)
+    match = shape.fullmatch(text) if shape is not None else None
+    if match is None:
+        return text
+    fields = match.groupdict()
+    if "origin" in fields:
+        fields["origin"] = t(language, f"qa.origin.{fields['origin']}")
+    if "signal" in fields:
+        fields["signal"] = _signal(fields["signal"], language)
+    if "found" in fields:
+        fields["found"] = _levels_found(fields["found"], language)
+    return t(language, prefix + kind, **fields)
+
+
+def _levels_found(found: str, language: str) -> str:
+    levels = _LEVEL.findall(found)
+    if not levels:
+        return t(language, "qa.fact.no_levels")
+    sep = t(language, "qa.fact.levels_sep")
+    return sep.join(t(language, f"qa.fact.{k}", price=p, touches=n) for k, p, n in levels)
 
 
 def cited(entries: Sequence[Entry], facts: Sequence[Fact], language: str) -> str:
@@ -95,10 +86,10 @@ def cited(entries: Sequence[Entry], facts: Sequence[Fact], language: str) -> str
     for fact in facts:
         symbol, _, what = fact.label.partition(" ")
         by_symbol.setdefault(symbol, []).append(what)
-    joiner = "・" if language == "ja" else ", "
+    joiner = t(language, "qa.source_parts_sep")
     items = [e.title_in(language) for e in entries]
     items += [f"{symbol} {joiner.join(whats)}" for symbol, whats in by_symbol.items()]
-    return WORDING[language]["sources"].format(items="; ".join(items))
+    return t(language, "qa.sources", items=t(language, "qa.sources_sep").join(items))
 
 
 def excerpt(entry: Entry, question: str, language: str) -> str:
@@ -138,9 +129,7 @@ def comparison(facts: Sequence[Fact], symbols: Sequence[str], language: str) -> 
         return ""
     first, second = symbols[:2]
     a, b = changes[first], changes[second]
-    words = WORDING[language]
-    key = "compare_even" if abs(a - b) < 0.1 else "compare"
+    key = "qa.compare_even" if abs(a - b) < 0.1 else "qa.compare"
     winner = first if a > b else second
-    return words[key].format(
-        first=first, second=second, a=f"{a:+.2f}%", b=f"{b:+.2f}%", winner=winner
-    )
+    shown_a, shown_b = (percent(v / 100, language, digits=2, sign=True) for v in (a, b))
+    return t(language, key, first=first, second=second, a=shown_a, b=shown_b, winner=winner)

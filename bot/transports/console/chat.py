@@ -22,14 +22,12 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.core.conversation import Attachment, Button, ChatKind, Reply, Request
+from bot.core.i18n import ENGLISH, language_for, t
 from bot.core.incidents import incident_reply
 from bot.core.jobs import MonotonicClock, Scheduler
 from bot.core.registry import Conversation
 
 PROMPT = "you> "
-NOT_UTF8 = (
-    "I could not read that line: it is not valid UTF-8 text, so I ignored it. Please type it again."
-)
 # Bytes that are not UTF-8 arrive as lone surrogates (the "surrogateescape" error handler).
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
 
@@ -44,15 +42,25 @@ class ConsoleSession:
     outbox: Path
     choices: list[Button] = field(default_factory=list)
     interactive: bool = False
+    language: str = ENGLISH  # QNABOT_CONSOLE_LANGUAGE: what the user reads and writes in
 
     def request_for(self, line: str) -> Request:
         """Turn a typed line into a Request; a number picks one of the shown buttons."""
         stripped = line.strip()
         if stripped.isdigit() and self.choices and 1 <= int(stripped) <= len(self.choices):
             button = self.choices[int(stripped) - 1]
-            return Request(user_id=self.user_id, chat_id=self.user_id, callback_data=button.data)
+            return Request(
+                user_id=self.user_id,
+                chat_id=self.user_id,
+                callback_data=button.data,
+                language=self.language,
+            )
         return Request(
-            user_id=self.user_id, chat_id=self.user_id, chat_kind=ChatKind.PRIVATE, text=line
+            user_id=self.user_id,
+            chat_id=self.user_id,
+            chat_kind=ChatKind.PRIVATE,
+            text=line,
+            language=self.language,
         )
 
     async def handle_line(self, line: str) -> None:
@@ -61,7 +69,7 @@ class ConsoleSession:
         try:
             responses = await self.conversation.handle(req)
         except Exception as exc:  # the terminal transport's single incident boundary
-            responses = [incident_reply(exc)]
+            responses = [incident_reply(exc, self.language)]
         for response in responses:
             if isinstance(response, Reply):
                 self.show(response)
@@ -103,7 +111,8 @@ class ConsoleSession:
         for item in (reply.image, reply.document):
             if item is not None:
                 caption = f" ({item.caption})" if item.caption else ""
-                self.out.write(f"[file saved: {self.save(item)}]{caption}\n")
+                saved = t(self.language, "core.file_saved", path=self.save(item))
+                self.out.write(f"{saved}{caption}\n")
         buttons = [b for row in reply.buttons for b in row]
         if buttons:
             self.choices = buttons
@@ -119,12 +128,15 @@ async def run_console(
     user_id: int,
     outbox: Path,
     jobs_clock: MonotonicClock = time.monotonic,
+    language: str | None = None,
 ) -> None:
     """Read lines until EOF (or /quit) and answer each one; run the periodic jobs meanwhile."""
     if isinstance(inp, io.TextIOWrapper):  # stdin: a bad byte must not end the chat
         inp.reconfigure(encoding="utf-8", errors="surrogateescape")
     interactive = inp.isatty()
-    session = ConsoleSession(conversation, out, user_id, outbox, interactive=interactive)
+    session = ConsoleSession(
+        conversation, out, user_id, outbox, interactive=interactive, language=language_for(language)
+    )
     scheduler = Scheduler(conversation, session.notify, started=jobs_clock())
     jobs = asyncio.create_task(scheduler.run_forever(jobs_clock), name="periodic-jobs")
     try:
@@ -138,7 +150,7 @@ async def run_console(
 
 async def _read_lines(session: ConsoleSession, inp: TextIO, out: TextIO, interactive: bool) -> None:
     if interactive:
-        out.write("qnabot terminal chat — /help for commands, Ctrl-D to quit.\n")
+        out.write(t(session.language, "core.console_banner") + "\n")
     while True:
         if interactive:
             out.write(PROMPT)
@@ -149,7 +161,7 @@ async def _read_lines(session: ConsoleSession, inp: TextIO, out: TextIO, interac
         if line.strip() in {"/quit", "/exit"}:
             break
         if _UNDECODABLE.search(line):  # refused, so never passed on (nothing of it is kept)
-            out.write(NOT_UTF8 + "\n")
+            out.write(t(session.language, "core.not_utf8") + "\n")
             out.flush()
         elif line.strip():
             await session.handle_line(line.rstrip("\n"))

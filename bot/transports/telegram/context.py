@@ -21,7 +21,6 @@ ALLOWED_UPDATES = ("message", "callback_query")
 TYPING_DELAY_S = 0.3
 TYPING_EVERY_S = 4.5
 SEND_ATTEMPTS = 3
-INVALID_BUTTON = "That button is not valid any more."
 
 
 class BotData:

@@ -13,16 +13,17 @@ from telegram import (
 from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
 
-from bot.core.auth import NOT_ALLOWED_TEXT, is_allowed
+from bot.core.auth import is_allowed, not_allowed_text
 from bot.core.clock import Clock
 from bot.core.conversation import ChatKind, Reply, Request
+from bot.core.i18n import language_for, t
 from bot.core.incidents import incident_reply
 from bot.core.outgoing import (
     TOAST_MAX_CHARS,
     clip,
     escape_html,
 )
-from bot.transports.telegram.context import INVALID_BUTTON, BotContext
+from bot.transports.telegram.context import BotContext
 from bot.transports.telegram.sender import Sender, typing_indicator
 
 log = logging.getLogger(__name__)
@@ -104,7 +105,7 @@ async def on_message(update: Update, context: BotContext) -> None:
 def _refusal(context: BotContext, req: Request) -> str | None:
     """Return None to serve the request, else the reply ("" = stay silent)."""
     if not is_allowed(context.services.settings, req.user_id):
-        return NOT_ALLOWED_TEXT if req.is_private else ""
+        return not_allowed_text(req.lang) if req.is_private else ""
     limiter = context.bot_data.limiter
     if limiter is None or not req.addressed:
         return None
@@ -112,7 +113,7 @@ def _refusal(context: BotContext, req: Request) -> str | None:
     if verdict.allowed:
         return None
     log.info("user rate limited notify=%s", verdict.notify)
-    return verdict.reply_text if verdict.notify else ""
+    return verdict.reply(req.lang) if verdict.notify else ""
 
 
 async def on_callback(update: Update, context: BotContext) -> None:
@@ -120,8 +121,12 @@ async def on_callback(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if query is None:
         return
-    if getattr(query, "from_user", None) is None or not query.data:  # malformed press
-        await _answer(query.answer, INVALID_BUTTON)
+    user = getattr(query, "from_user", None)
+    if user is None or not query.data:  # malformed press
+        await _answer(
+            query.answer,
+            t(language_for(getattr(user, "language_code", None)), "core.button_invalid"),
+        )
         return
     origin = query.message if isinstance(query.message, Message) else None
     chat = query.message.chat if query.message is not None else None
@@ -138,7 +143,7 @@ async def on_callback(update: Update, context: BotContext) -> None:
     )
     refusal = _refusal(context, req)
     if refusal is not None:
-        await _answer(query.answer, refusal or "Please wait a moment.")
+        await _answer(query.answer, refusal or t(req.lang, "core.wait_a_moment"))
         return
     responses = await context.runtime.conversation.handle(req)
     toast = next((r.toast for r in responses if isinstance(r, Reply) and r.toast), None)
@@ -166,12 +171,14 @@ async def on_error(update: object, context: BotContext) -> None:
     error = context.error
     if error is None:
         return
-    reply = incident_reply(error)
+    user = update.effective_user if isinstance(update, Update) else None
+    language = language_for(user.language_code if user is not None else None)
+    reply = incident_reply(error, language)
     if not isinstance(update, Update):
         return
     with contextlib.suppress(TelegramError):
         if update.callback_query is not None:
-            await update.callback_query.answer(text="Sorry, that did not work. Please try again.")
+            await update.callback_query.answer(text=t(language, "core.press_failed"))
         chat = update.effective_chat
         if chat is not None:
             await context.bot.send_message(chat.id, escape_html(reply.text), parse_mode="HTML")
