@@ -30,17 +30,23 @@ def parse_amount(text: str) -> Decimal:
     """Return the exact positive Decimal the user wrote; raise AmountRefused saying why."""
     norm = unicodedata.normalize("NFKC", text).strip().lower().replace("_", "")
     if len(norm) > MAX_CHARS:
-        raise AmountRefused(f"{len(norm)} characters is not an amount")
+        raise AmountRefused(
+            f"{len(norm)} characters is not an amount",
+            code="too_long",
+            fields={"chars": len(norm)},
+        )
     if "," in norm:
-        raise AmountRefused("write amounts without commas, with a dot for decimals (2.5)")
+        raise AmountRefused(
+            "write amounts without commas, with a dot for decimals (2.5)", code="comma"
+        )
     if norm.startswith("-"):
-        raise AmountRefused("an amount must be positive")
+        raise AmountRefused("an amount must be positive", code="not_positive")
     if not _NUMBER.fullmatch(norm.lstrip("+")):
-        raise AmountRefused("not a number")
+        raise AmountRefused("not a number", code="not_a_number")
     try:
         value = Decimal(norm.lstrip("+"))
     except InvalidOperation:  # the pattern admits only decimals: kept as a safety net
-        raise AmountRefused("not a number") from None
+        raise AmountRefused("not a number", code="not_a_number") from None
     check_size(value)
     return value
 
@@ -48,13 +54,18 @@ def parse_amount(text: str) -> Decimal:
 def check_size(value: Decimal) -> None:
     """Refuse a size that is not finite, not positive, or absurdly large or small."""
     if not value.is_finite():
-        raise AmountRefused("not a finite number")
+        raise AmountRefused("not a finite number", code="not_finite")
     if value <= 0:
-        raise AmountRefused("an amount must be positive")
+        raise AmountRefused("an amount must be positive", code="not_positive")
     if value.adjusted() > MAX_EXPONENT:
-        raise AmountRefused(f"{value.adjusted() + 1}-digit amount is not a tradable size")
+        digits = value.adjusted() + 1
+        raise AmountRefused(
+            f"{digits}-digit amount is not a tradable size",
+            code="too_large",
+            fields={"digits": digits},
+        )
     if value.adjusted() < MIN_EXPONENT:
-        raise AmountRefused("the amount is smaller than any market's lot")
+        raise AmountRefused("the amount is smaller than any market's lot", code="too_small")
 
 
 def check_funds(
@@ -85,19 +96,22 @@ def check_ask(ask: TradeAsk) -> None:
 def check_protection(ask: TradeAsk, entry: Decimal, last: Decimal) -> None:
     """Refuse protective prices that would fire at once: a buy's stop-loss at or above its
     entry, its take-profit at or below it, a stop sell triggered at or above the price now."""
-    wrong = None
     buy, stop_sell = (
         ask.side is Side.BUY,
         ask.side is Side.SELL and ask.order_type is OrderType.STOP,
     )
     if buy and ask.stop_loss is not None and ask.stop_loss >= entry:
         wrong = f"a buy's stop-loss {ask.stop_loss:f} must be below the entry price {entry:f}"
+        fields, code = {"price": ask.stop_loss, "entry": entry}, "stop_above_entry"
     elif buy and ask.take_profit is not None and ask.take_profit <= entry:
         wrong = f"a buy's take-profit {ask.take_profit:f} must be above the entry price {entry:f}"
+        fields, code = {"price": ask.take_profit, "entry": entry}, "tp_below_entry"
     elif stop_sell and ask.trigger is not None and ask.trigger >= last:
         wrong = f"a stop sell's trigger {ask.trigger:f} must be below the price now {last:f}"
-    if wrong is not None:
-        raise RiskRejected("protective prices", wrong)
+        fields, code = {"price": ask.trigger, "entry": last}, "trigger_above_price"
+    else:
+        return
+    raise RiskRejected("protective prices", wrong, code=code, fields=fields)
 
 
 def base_amount(

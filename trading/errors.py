@@ -12,10 +12,15 @@
 - `RiskRejected`: a risk rule refused the trade; `rule` names it (`AmountRefused`: the
   amount itself, `rule` "amount": show `detail`).
 - `LiveTradingError`: live mode is off, or the user has no key / a refused key.
+
+A refusal that explains itself carries `code` (which explanation: "max_notional", "comma")
+and `fields` (its numbers, unformatted) beside its English text, so the bot words it in the
+reader's language; `str(err)` stays English, for logs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 
@@ -90,11 +95,12 @@ class NotYourProposal(ProposalError):
 
 
 class AlreadyDecided(ProposalError):
-    """The proposal was already approved, rejected or expired."""
+    """The proposal was already approved, rejected or expired (`code`: that status)."""
 
     def __init__(self, status: str) -> None:
         super().__init__(f"proposal already {status}")
         self.status = status
+        self.code = status
 
 
 class PriceMoved(ProposalError):
@@ -108,20 +114,41 @@ class PriceMoved(ProposalError):
 
 
 class RiskRejected(TradingError):
-    """A risk rule refused the trade; `rule` names it, `detail` explains the numbers."""
+    """A risk rule refused the trade; `rule` names it, `detail` explains the numbers (English);
+    `code` and `fields` say the same for wording in any language."""
 
-    def __init__(self, rule: str, detail: str) -> None:
+    def __init__(
+        self,
+        rule: str,
+        detail: str,
+        *,
+        code: str = "",
+        fields: Mapping[str, Decimal | int | str] | None = None,
+    ) -> None:
         super().__init__(f"{rule}: {detail}")
         self.rule = rule
         self.detail = detail
+        self.code = code
+        self.fields = dict(fields or {})
 
 
 class AmountRefused(RiskRejected):
     """The amount is not a tradable size (not a number, a comma, absurdly large or small)."""
 
-    def __init__(self, detail: str) -> None:
-        super().__init__("amount", detail)
+    def __init__(
+        self,
+        detail: str,
+        *,
+        code: str = "",
+        fields: Mapping[str, Decimal | int | str] | None = None,
+    ) -> None:
+        super().__init__("amount", detail, code=code, fields=fields)
 
 
 class LiveTradingError(TradingError):
-    """Live trading is not possible for this user (off, not connected, key refused)."""
+    """Live trading is not possible for this user (off, not connected, key refused); `code`
+    says which ("disabled", "no_key", "key_unreadable", "can_withdraw")."""
+
+    def __init__(self, message: str, *, code: str = "") -> None:
+        super().__init__(message)
+        self.code = code

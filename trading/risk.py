@@ -81,18 +81,32 @@ def check(limits: RiskLimits, facts: TradeFacts) -> None:
     """Raise RiskRejected naming the first rule the trade breaks."""
     value = _plain(facts.notional)
     if facts.notional < facts.min_notional:
-        raise RiskRejected(Rule.MIN_NOTIONAL, f"order value {value} < {facts.min_notional}")
+        raise RiskRejected(
+            Rule.MIN_NOTIONAL,
+            f"order value {value} < {facts.min_notional}",
+            code="min_notional",
+            fields={"value": facts.notional, "limit": facts.min_notional},
+        )
     if facts.side is Side.BUY and facts.notional > limits.max_notional:
-        raise RiskRejected(Rule.MAX_NOTIONAL, f"order value {value} > {limits.max_notional}")
+        raise RiskRejected(
+            Rule.MAX_NOTIONAL,
+            f"order value {value} > {limits.max_notional}",
+            code="max_notional",
+            fields={"value": facts.notional, "limit": limits.max_notional},
+        )
     if -facts.realized_today >= limits.max_daily_loss:
         raise RiskRejected(
             Rule.MAX_DAILY_LOSS,
             f"lost {-facts.realized_today} today (limit {limits.max_daily_loss})",
+            code="max_daily_loss",
+            fields={"lost": -facts.realized_today, "limit": limits.max_daily_loss},
         )
     if facts.opens_new_position and facts.open_positions >= limits.max_open_positions:
         raise RiskRejected(
             Rule.MAX_OPEN_POSITIONS,
             f"{facts.open_positions} open (limit {limits.max_open_positions})",
+            code="max_open_positions",
+            fields={"open": facts.open_positions, "limit": limits.max_open_positions},
         )
     if (
         facts.side is Side.BUY
@@ -100,13 +114,19 @@ def check(limits: RiskLimits, facts: TradeFacts) -> None:
         and facts.notional > limits.stop_required_above
     ):
         raise RiskRejected(
-            Rule.STOP_REQUIRED, f"orders above {limits.stop_required_above} need a stop"
+            Rule.STOP_REQUIRED,
+            f"orders above {limits.stop_required_above} need a stop",
+            code="stop_required",
+            fields={"limit": limits.stop_required_above},
         )
     remaining = cooldown_left(limits, facts.recent_results, facts.now)
     if remaining is not None and facts.side is Side.BUY:
         minutes = max(1, int(remaining.total_seconds() // 60))
         raise RiskRejected(
-            Rule.COOLDOWN, f"{limits.loss_streak} losses in a row; {minutes} min left"
+            Rule.COOLDOWN,
+            f"{limits.loss_streak} losses in a row; {minutes} min left",
+            code="cooldown",
+            fields={"streak": limits.loss_streak, "minutes": minutes},
         )
 
 

@@ -73,21 +73,23 @@ class Venues:
 
     def _factory(self) -> LiveFactory:
         if self._live_factory is None:
-            raise LiveTradingError("live trading is not enabled by the operator")
+            raise LiveTradingError("live trading is not enabled by the operator", code="disabled")
         return self._live_factory
 
     def _load_key(self, user_id: int) -> tuple[str, str]:
         with Session(self._engine) as session:
             row = session.get(ExchangeKey, user_id)
         if row is None:
-            raise LiveTradingError("no exchange key: use /connect first")
+            raise LiveTradingError("no exchange key: use /connect first", code="no_key")
         context = f"exchange-key:{user_id}"
         try:
             return self._box.decrypt(row.api_key_enc, context), self._box.decrypt(
                 row.secret_enc, context
             )
         except DecryptionError:
-            raise LiveTradingError("your stored key cannot be read: /connect again") from None
+            raise LiveTradingError(
+                "your stored key cannot be read: /connect again", code="key_unreadable"
+            ) from None
 
     async def connect(self, user_id: int, api_key: str, secret: str) -> None:
         """Check the key with the exchange, refuse withdrawal rights, store it encrypted."""
@@ -96,7 +98,8 @@ class Venues:
             await account.balances()  # proves the key and signature work
             if await account.withdrawals_enabled():
                 raise LiveTradingError(
-                    "this key can withdraw funds; create a key with trading only"
+                    "this key can withdraw funds; create a key with trading only",
+                    code="can_withdraw",
                 )
         finally:
             await account.close()

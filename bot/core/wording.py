@@ -4,21 +4,25 @@ Every feature's render words an error with `say(err, language, symbol=..., timef
 An entry (domain `errors` of the catalogs) is a format string; its placeholders name the
 error's own fields (`{symbol}` of `UnknownSymbol`, `{status}` of `AlreadyDecided`),
 `{message}` (the error's fixed text, for the few reasons the raising package words itself),
-or context the caller passes (`CONTEXT`). The error's class is looked up first, then its
-bases in order; an entry whose placeholders the caller cannot fill is skipped for the next
-base, so a reply is always whole. Sequences are joined with ", " (、 in Japanese). Texts never
-hold raw user text: only symbols, timeframes and counts.
+or context the caller passes (`CONTEXT`). An error that carries a `code` (and `fields`, its
+numbers) is worded by the entry `<its key>.<code>` first ("errors.risk_rejected.max_notional"),
+numbers formatted for the language; without such an entry, as below. The error's class is
+looked up first, then its bases in order; an entry whose placeholders the caller cannot fill
+is skipped for the next base, so a reply is always whole. Sequences are joined with ", "
+(、 in Japanese). Texts never hold raw user text: only symbols, timeframes and counts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import analysis.errors as ae
 import llm.errors as le
 import privacy.errors as pe
 import trading.errors as te
+from bot.core import formats
 from bot.core.i18n import ENGLISH, JAPANESE, template
 from trading.alerts import AlertLimitReached
 from trading.watches import WatchLimitReached
@@ -78,6 +82,9 @@ def entry(klass: type[BaseException], language: str = ENGLISH) -> str | None:
 
 def say(err: Exception, language: str = ENGLISH, **context: object) -> str:
     """Return the user's words for `err` (its class's entry, else its nearest base's)."""
+    coded = _coded(err, language)
+    if coded is not None:
+        return coded
     own = {k: v for k, v in vars(err).items() if not k.startswith("_")}
     fields = _shown({**own, **context, "message": str(err)}, language)
     for klass in type(err).__mro__:
@@ -89,6 +96,26 @@ def say(err: Exception, language: str = ENGLISH, **context: object) -> str:
         except KeyError:  # a placeholder the caller cannot fill: a base's wording is whole
             continue
     return template(WORDING[Exception], language)
+
+
+def _coded(err: Exception, language: str) -> str | None:
+    """Return the wording of the error's `code` with its `fields`, or None if it has none."""
+    code = getattr(err, "code", "")
+    if not isinstance(code, str) or not code:
+        return None
+    given = getattr(err, "fields", None)
+    fields = {
+        name: formats.number(value, language) if isinstance(value, Decimal | int) else value
+        for name, value in (given.items() if isinstance(given, Mapping) else ())
+    }
+    for klass in type(err).__mro__:
+        if klass not in WORDING:
+            continue
+        try:
+            return template(f"{WORDING[klass]}.{code}", language).format_map(fields)
+        except (LookupError, KeyError):
+            continue
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,10 +14,19 @@ from typing import TYPE_CHECKING, TypeVar
 
 from bot.core.conversation import Attachment, Handled, Reply, Request
 from bot.core.errors import UserError
-from bot.core.registry import Access, CallbackRoute, Command, Intent, Registry
+from bot.core.i18n import t
+from bot.core.registry import (
+    Access,
+    CallbackRoute,
+    Command,
+    CommandHandler,
+    Intent,
+    Registry,
+)
 from bot.core.services import Services
 from bot.core.symbols import parse_symbol
-from bot.features.trading import render
+from bot.core.wording import Worded
+from bot.features.trading import render, render_portfolio
 from bot.features.trading.parse import (
     Conditional,
     Parsed,
@@ -37,10 +46,6 @@ T = TypeVar("T")
 PROPOSAL_ID_RE = re.compile(r"prop-[0-9a-f]{11}|[0-9a-f]{16}")
 OLD_VERBS = {"tapp": "approve", "tcfm": "confirm", "trej": "reject"}  # button verbs until 2026-12
 GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
-PLAN_USAGE = (
-    "Usage: /plan BTC hold · /plan BTC no-buy · /plan ETH no-sell · /plan BTC buy below 55000 · "
-    "/plan ETH sell above 4000 · /plan BTC clear · /plan (show)"
-)
 
 
 async def _guarded(call: Awaitable[T]) -> T:
@@ -50,7 +55,7 @@ async def _guarded(call: Awaitable[T]) -> T:
     try:
         return await call
     except TradingError as err:
-        raise UserError(render.error_text(err)) from None
+        raise UserError(Worded(err)) from None
 
 
 async def propose(services: Services, req: Request, parsed: Parsed) -> Handled:
@@ -58,19 +63,20 @@ async def propose(services: Services, req: Request, parsed: Parsed) -> Handled:
     from trading.ports import OrderType, Side
     from trading.service import TradeAsk
 
+    lang = req.lang
     if req.forwarded:
-        return Reply(text="I don't act on forwarded messages. Type the trade yourself.")
+        return Reply(text=t(lang, "trading.forwarded"))
     if isinstance(parsed, Unreadable):
-        return Reply(text=render.unreadable(parsed.detail, trade=True))
+        return Reply(text=render.unreadable(parsed.refusal, lang, trade=True))
     if isinstance(parsed, Conditional):
-        return Reply(text=render.for_later(parsed.text))
+        return Reply(text=render.for_later(parsed.text, lang))
     if parsed.everything and not parsed.symbol:
         return await cmd_panic(services, req, "flatten")
     amount = parsed.amount
     if parsed.everything:
         amount, locked = await _held(services, req.user_id, parsed.symbol)
         if amount is None:
-            return Reply(text=render.nothing_held(parsed.symbol, locked))
+            return Reply(text=render.nothing_held(parsed.symbol, lang, locked))
         amount *= parsed.fraction or 1  # "BTCを半分売って": half of it
     ask = TradeAsk(
         side=Side(parsed.side),
@@ -85,13 +91,15 @@ async def propose(services: Services, req: Request, parsed: Parsed) -> Handled:
         mood=parsed.mood,
     )
     view = await _guarded(services.trading.propose(req.user_id, req.chat_id, ask))
-    return await proposal_card(services, req.user_id, view)
+    return await proposal_card(services, req.user_id, view, lang, req.zone)
 
 
-async def proposal_card(services: Services, user_id: int, view: ProposalView) -> Reply:
-    """Render a proposal's card, its prices to the tick of its market."""
+async def proposal_card(
+    services: Services, user_id: int, view: ProposalView, lang: str = "en", zone: str = "UTC"
+) -> Reply:
+    """Render a proposal's card in `lang` (expiry in `zone`), prices to its market's tick."""
     steps = await services.trading.display_steps(user_id, (view.symbol,))
-    return render.card(view, steps.get(view.symbol))
+    return render.card(view, lang, zone, steps.get(view.symbol))
 
 
 async def _held(services: Services, user_id: int, symbol: str) -> tuple[Decimal | None, Decimal]:
@@ -109,7 +117,7 @@ def _trade_command(name: str):  # type: ignore[no-untyped-def]
     async def handler(services: Services, req: Request, args: str) -> Handled:
         parsed = parse_command(name, args)
         if parsed is None:
-            return Reply(text=render.TRADE_USAGE)
+            return Reply(text=render.usage(req.lang))
         return await propose(services, req, parsed)
 
     handler.__name__ = f"cmd_{name}"
@@ -127,24 +135,26 @@ async def on_confirm(services: Services, req: Request, arg: str) -> Handled:
 async def _approve(services: Services, req: Request, arg: str, *, confirm: bool) -> Handled:
     from trading.errors import PriceMoved
 
-    trading = services.trading
+    trading, lang = services.trading, req.lang
     try:
         result = await _guarded_price(
             trading.approve(_proposal_id(arg), req.user_id, confirm=confirm)
         )
     except PriceMoved as moved:
-        card = await proposal_card(
-            services, req.user_id, trading.proposal(moved.fresh_id, req.user_id)
-        )
-        note = (
-            f"The price moved from {render.num(moved.old)} to {render.num(moved.new)} "
-            f"(more than {trading.config.price_tolerance_pct}%). Approve again at the new price?"
+        fresh = trading.proposal(moved.fresh_id, req.user_id)
+        card = await proposal_card(services, req.user_id, fresh, lang, req.zone)
+        note = t(
+            lang,
+            "trading.price_moved",
+            old=render.num(moved.old, lang),
+            new=render.num(moved.new, lang),
+            tolerance=render.num(trading.config.price_tolerance_pct, lang),
         )
         return Reply(text=f"{note}\n\n{card.text}", buttons=card.buttons, edit_origin=True)
     if result.needs_confirm:
-        return render.confirm(result)
+        return render.confirm(result, lang)
     steps = await trading.display_steps(req.user_id, (o.symbol for o in result.orders))
-    return render.executed(result, _steps_of(steps, result.proposal.symbol))
+    return render.executed(result, lang, _steps_of(steps, result.proposal.symbol))
 
 
 async def _guarded_price(call: Awaitable[T]) -> T:
@@ -155,42 +165,46 @@ async def _guarded_price(call: Awaitable[T]) -> T:
     except PriceMoved:
         raise
     except TradingError as err:
-        raise UserError(render.error_text(err)) from None
+        raise UserError(Worded(err)) from None
 
 
 async def on_reject(services: Services, req: Request, arg: str) -> Handled:
     await _guarded(services.trading.reject(_proposal_id(arg), req.user_id))
-    return Reply(text="Rejected. Nothing was traded.", edit_origin=True, toast="Rejected")
+    lang = req.lang
+    return Reply(
+        text=t(lang, "trading.rejected"), edit_origin=True, toast=t(lang, "trading.toast.rejected")
+    )
 
 
 def _proposal_id(arg: str) -> str:
     if not PROPOSAL_ID_RE.fullmatch(arg):
-        raise UserError("That button is not valid any more.")
+        raise UserError("trading.button_gone")
     return arg
 
 
 async def cmd_balance(services: Services, req: Request, _args: str) -> Handled:
     trading = services.trading
     items = await _guarded(trading.balances(req.user_id))
-    return Reply(text=render.balances(items, trading.config.mode))
+    return Reply(text=render_portfolio.balances(items, trading.config.mode, req.lang))
 
 
 async def cmd_positions(services: Services, req: Request, _args: str) -> Handled:
     trading = services.trading
     items = await _guarded(trading.positions(req.user_id))
     steps = await trading.display_steps(req.user_id, (p.symbol for p in items))
-    return Reply(text=render.positions(items, steps))
+    return Reply(text=render_portfolio.positions(items, req.lang, steps))
 
 
 async def cmd_orders(services: Services, req: Request, _args: str) -> Handled:
     trading = services.trading
     await _guarded(trading.reconcile(req.user_id))
     orders = trading.orders(req.user_id)
+    lang = req.lang
     if not orders:
-        return Reply(text="No orders yet.")
+        return Reply(text=t(lang, "trading.orders.none"))
     steps = await trading.display_steps(req.user_id, (o.symbol for o in orders))
-    lines = [render.order_line(o, _steps_of(steps, o.symbol)) for o in orders]
-    return Reply(text="Recent orders:\n" + "\n".join(lines))
+    lines = [render.order_line(o, lang, _steps_of(steps, o.symbol)) for o in orders]
+    return Reply(text="\n".join([t(lang, "trading.orders.title"), *lines]))
 
 
 def _steps_of(steps: dict[str, Steps], symbol: str) -> Steps:
@@ -202,17 +216,18 @@ async def cmd_pnl(services: Services, req: Request, _args: str) -> Handled:
     from trading.portfolio import curve_png
 
     result = await _guarded(services.trading.pnl(req.user_id))
+    text = render_portfolio.pnl(result, req.lang)
     if len(result.curve) < 2:
-        return Reply(text=render.pnl(result))
+        return Reply(text=text)
     png = await asyncio.to_thread(curve_png, result.curve)
-    caption = render.pnl_caption(result)
-    return Reply(text=render.pnl(result), image=Attachment(png, "pnl.png", caption))
+    caption = render_portfolio.pnl_caption(result, req.lang)
+    return Reply(text=text, image=Attachment(png, "pnl.png", caption))
 
 
 async def cmd_cancel(services: Services, req: Request, args: str) -> Handled:
     token = args.strip().lstrip("#")
     if not token.isdigit() or len(token) > 12:
-        return Reply(text="Usage: /cancel ID (the #number from /orders)")
+        return Reply(text=t(req.lang, "trading.cancel.usage"))
     trading = services.trading
     was_open = {o.id for o in trading.orders(req.user_id) if o.status == "open"}
     order = await _guarded(trading.cancel(req.user_id, int(token)))
@@ -224,55 +239,51 @@ async def cmd_cancel(services: Services, req: Request, args: str) -> Handled:
         for o in trading.orders(req.user_id)
         if o.id in was_open and o.id != order.id and o.status != "open"
     ]
-    lines = [f"Cancelled: {render.order_line(order, steps)}"]
-    lines += [f"Also closed with it: {render.order_line(o, steps)}" for o in gone]
+    lang = req.lang
+    lines = [t(lang, "trading.cancel.done", order=render.order_line(order, lang, steps))]
+    lines += [t(lang, "trading.cancel.also", order=render.order_line(o, lang, steps)) for o in gone]
     return Reply(text="\n".join(lines))
 
 
 async def cmd_panic(services: Services, req: Request, args: str) -> Handled:
     flatten = args.strip().lower() in ("flatten", "all", "sell")
     view = await _guarded(services.trading.propose_panic(req.user_id, req.chat_id, flatten=flatten))
-    return render.card(view)
+    return render.card(view, req.lang, req.zone)
 
 
 async def cmd_connect(services: Services, req: Request, args: str) -> Handled:
     # Registered for anyone so that a key pasted in a group is still deleted.
+    lang = req.lang
     if not req.is_private:
-        return Reply(
-            text="Never share API keys in a group. I deleted the message: revoke that key now.",
-            delete_incoming=True,
-        )
+        return Reply(text=t(lang, "trading.connect.group"), delete_incoming=True)
     parts = args.split()
     if len(parts) != 2:
-        return Reply(
-            text="Usage: /connect API_KEY API_SECRET (trade-only key)", delete_incoming=True
-        )
+        return Reply(text=t(lang, "trading.connect.usage"), delete_incoming=True)
     trading = services.trading
     if services.settings.trading_mode.value != "live":
-        return Reply(text="Live trading is off on this bot (paper mode).", delete_incoming=True)
+        return Reply(text=t(lang, "trading.connect.paper"), delete_incoming=True)
     await _guarded(trading.connect(req.user_id, parts[0], parts[1]))
-    return Reply(text="Key stored encrypted. I deleted your message.", delete_incoming=True)
+    return Reply(text=t(lang, "trading.connect.stored"), delete_incoming=True)
 
 
 async def cmd_disconnect(services: Services, req: Request, _args: str) -> Handled:
     erased = await services.trading.disconnect(req.user_id)
-    return Reply(text="Your exchange key is erased." if erased else "No key was stored.")
+    key = "trading.disconnect.erased" if erased else "trading.disconnect.none"
+    return Reply(text=t(req.lang, key))
 
 
 async def cmd_plan(services: Services, req: Request, args: str) -> Handled:
     from trading.risk import PlanStance
 
-    trading = services.trading
+    trading, lang = services.trading, req.lang
     tokens = args.lower().replace("-", "_").split()
     if not tokens:
         plans = trading.rules.plans(req.user_id)
-        lines = [
-            f"{a}: {p.stance.replace('_', ' ')} {render.num(p.level)}" for a, p in plans.items()
-        ]
-        return Reply(text="Your plan:\n" + "\n".join(lines) if lines else PLAN_USAGE)
+        shown = render_portfolio.plans(plans, lang) if plans else t(lang, "trading.plan.usage")
+        return Reply(text=shown)
     symbol = parse_symbol(tokens[0])
     if symbol is None or len(tokens) < 2:
-        return Reply(text=PLAN_USAGE)
+        return Reply(text=t(lang, "trading.plan.usage"))
     asset = symbol.partition("/")[0]
     stance = "_".join(tokens[1:3]) if tokens[1] in ("buy", "sell") else tokens[1]
     plan: PlanStance | None = None
@@ -281,9 +292,10 @@ async def cmd_plan(services: Services, req: Request, args: str) -> Handled:
     elif stance in ("hold", "no_buy", "no_sell"):
         plan = PlanStance(stance)
     elif stance != "clear":
-        return Reply(text=PLAN_USAGE)
+        return Reply(text=t(lang, "trading.plan.usage"))
     trading.rules.set_plan(req.user_id, asset, plan)
-    return Reply(text=f"Plan for {asset} {'cleared' if plan is None else 'saved'}.")
+    key = "trading.plan.cleared" if plan is None else "trading.plan.saved"
+    return Reply(text=t(lang, key, asset=asset))
 
 
 def _decimal(token: str) -> Decimal:
@@ -291,24 +303,16 @@ def _decimal(token: str) -> Decimal:
     from trading.errors import AmountRefused
 
     if not token:
-        raise UserError("Please give a price, e.g. /plan BTC buy below 55000")
+        raise UserError("trading.plan.need_price")
     try:
         return parse_amount(token.replace(",", "") if GROUPED.fullmatch(token) else token)
     except AmountRefused as err:
-        raise UserError(render.unreadable(err.detail)) from None
+        raise UserError(Worded(err)) from None
 
 
 async def cmd_risk(services: Services, req: Request, _args: str) -> Handled:
-    trading = services.trading
-    limits = trading.rules.limits(req.user_id)
-    return Reply(
-        text=(
-            f"Your risk limits: max order {limits.max_notional} USDT · max daily loss "
-            f"{limits.max_daily_loss} USDT · max open positions {limits.max_open_positions} · "
-            f"stop-loss required above {limits.stop_required_above} USDT · cool-down "
-            f"{limits.cooldown_s // 60} min after {limits.loss_streak} losses in a row."
-        )
-    )
+    limits = services.trading.rules.limits(req.user_id)
+    return Reply(text=render_portfolio.risk_limits(limits, req.lang))
 
 
 async def cmd_setrisk(services: Services, req: Request, args: str) -> Handled:
@@ -316,10 +320,10 @@ async def cmd_setrisk(services: Services, req: Request, args: str) -> Handled:
 
     parts = args.split()
     if len(parts) != 3 or not parts[0].isdigit() or parts[1] not in LIMIT_FIELDS:
-        return Reply(text="Usage: /setrisk USER_ID " + "|".join(LIMIT_FIELDS) + " VALUE|default")
+        return Reply(text=t(req.lang, "trading.setrisk.usage", fields="|".join(LIMIT_FIELDS)))
     value = None if parts[2] == "default" else _decimal(parts[2])
     services.trading.rules.set_limit(int(parts[0]), parts[1], value)
-    return Reply(text=f"Set {parts[1]} for user {parts[0]}.")
+    return Reply(text=t(req.lang, "trading.setrisk.done", field=parts[1], user=parts[0]))
 
 
 async def on_portfolio_query(services: Services, req: Request, which: str) -> Handled:
@@ -328,40 +332,36 @@ async def on_portfolio_query(services: Services, req: Request, which: str) -> Ha
     return await commands.get(which, cmd_pnl)(services, req, "")
 
 
-TRADE_COMMANDS = (  # name, summary, usage
-    ("buy", "propose a buy (you approve it)", "SYMBOL AMOUNT [USDT] [stop P] [tp P]"),
-    ("sell", "propose a sell", "SYMBOL AMOUNT"),
-    ("limit", "propose a limit order", "buy|sell SYMBOL AMOUNT at PRICE"),
-    ("stop", "propose a stop-loss sell", "SYMBOL AMOUNT at PRICE"),
-)
+# name, handler, who may use it; its summary is the entry trading.cmd.<name>, its usage (when
+# it takes arguments) trading.cmd.<name>.usage
+WITH_USAGE = ("buy", "sell", "limit", "stop", "cancel", "panic", "connect", "plan", "setrisk")
 
 
 def _commands() -> tuple[Command, ...]:
     p, anyone = Access.PRIVATE, Access.ANYONE
-    trade = tuple(Command(n, s, _trade_command(n), p, u) for n, s, u in TRADE_COMMANDS)
-    return (
-        *trade,
-        Command("balance", "your balances", cmd_balance, p),
-        Command("positions", "your open positions", cmd_positions, p),
-        Command("orders", "your recent orders", cmd_orders, p),
-        Command("pnl", "realised/unrealised profit, fees and a result chart", cmd_pnl, p),
-        Command("cancel", "cancel an open order", cmd_cancel, p, "ID"),
-        Command("panic", "cancel all orders (flatten: also sell)", cmd_panic, p, "[flatten]"),
+    table: tuple[tuple[str, CommandHandler, Access], ...] = (
+        *((n, _trade_command(n), p) for n in ("buy", "sell", "limit", "stop")),
+        ("balance", cmd_balance, p),
+        ("positions", cmd_positions, p),
+        ("orders", cmd_orders, p),
+        ("pnl", cmd_pnl, p),
+        ("cancel", cmd_cancel, p),
+        ("panic", cmd_panic, p),
+        ("connect", cmd_connect, anyone),  # anyone: a key pasted in a group is still deleted
+        ("disconnect", cmd_disconnect, p),
+        ("plan", cmd_plan, p),
+        ("risk", cmd_risk, p),
+        ("setrisk", cmd_setrisk, Access.ADMIN),
+    )
+    return tuple(
         Command(
-            "connect", "store your exchange API key (live mode)", cmd_connect, anyone, "KEY SECRET"
-        ),
-        Command("disconnect", "erase your exchange API key", cmd_disconnect, p),
-        Command(
-            "plan",
-            "state your plan; trades against it get a warning",
-            cmd_plan,
-            p,
-            "SYMBOL hold|no-buy|no-sell|buy below P|sell above P",
-        ),
-        Command("risk", "show your risk limits", cmd_risk, p),
-        Command(
-            "setrisk", "set a user's risk limit", cmd_setrisk, Access.ADMIN, "USER_ID RULE VALUE"
-        ),
+            name,
+            f"trading.cmd.{name}",
+            handler,
+            access,
+            f"trading.cmd.{name}.usage" if name in WITH_USAGE else "",
+        )
+        for name, handler, access in table
     )
 
 

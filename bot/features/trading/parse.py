@@ -106,9 +106,14 @@ class TradeRequest:
 
 @dataclass(frozen=True, slots=True)
 class Unreadable:
-    """A trade request whose amount or price cannot be used; `detail` says why."""
+    """A trade request whose amount or price cannot be used; `refusal` says why."""
 
-    detail: str
+    refusal: AmountRefused
+
+    @property
+    def detail(self) -> str:
+        """Why, in English (for logs and tests)."""
+        return self.refusal.detail
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,12 +125,14 @@ class Conditional:
 
 Parsed = TradeRequest | Unreadable | Conditional
 
-AMBIGUOUS = "more than one number could be the amount; write one amount (and `at P` for a price)"
-
-
-PERCENT_PRICE = (
+AMBIGUOUS = AmountRefused(
+    "more than one number could be the amount; write one amount (and `at P` for a price)",
+    code="ambiguous",
+)
+PERCENT_PRICE = AmountRefused(
     "a stop, take-profit or limit here is a price (stop 52000), not a percentage; "
-    "/watch takes stop 3% tp 6%"
+    "/watch takes stop 3% tp 6%",
+    code="percent_price",
 )
 
 
@@ -133,7 +140,7 @@ class _Numbers:
     """Reads the numbers of one request, keeping the first refusal instead of raising."""
 
     def __init__(self) -> None:
-        self.refused: str | None = None
+        self.refused: AmountRefused | None = None
 
     def value(self, raw: str) -> Decimal | None:
         if raw[-1] in ".," and raw[-2:-1].isdigit():
@@ -142,7 +149,7 @@ class _Numbers:
         try:
             return parse_amount(text)
         except AmountRefused as err:
-            self.refused = self.refused or err.detail
+            self.refused = self.refused or err
             return None
 
     def take(self, pattern: re.Pattern[str], text: str) -> tuple[Decimal | None, str]:
