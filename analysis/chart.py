@@ -4,11 +4,16 @@ Drawn with matplotlib directly (Agg): the picture mplfinance makes, in about a t
 time (benchmarks/ta.py). Sized for a phone screen: portrait, large labels, price axis on
 the right. Indicators are computed on every candle given, then the last `bars` are drawn,
 so the lines start with their warm-up done.
+
+Words on a chart come from the caller as `ChartLabels` / `EquityLabels` (in the reader's
+language, with the font families that draw them: analysis.fonts); times are shown in the
+labels' zone. The defaults are the English labels in UTC.
 """
 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -21,6 +26,39 @@ if TYPE_CHECKING:
 
     import pandas as pd
     from matplotlib.axes import Axes
+
+BASE_FONTS = ("DejaVu Sans",)
+
+
+@dataclass(frozen=True, slots=True)
+class ChartLabels:
+    """The words of a candle chart; `title` may hold {symbol} and {timeframe}."""
+
+    title: str = "{symbol} {timeframe} — closed candles, UTC"
+    volume: str = "Vol"
+    bollinger: str = "Bollinger 20,2"
+    rsi: str = "RSI 14"
+    macd: str = "MACD"
+    zone: str = "UTC"  # IANA name: the time axis is shown in it
+    fonts: tuple[str, ...] = BASE_FONTS  # font families, in fallback order
+
+    def words(self) -> str:
+        """Return every word drawn (to check the fonts cover them)."""
+        return " ".join((self.title, self.volume, self.bollinger, self.rsi, self.macd))
+
+
+@dataclass(frozen=True, slots=True)
+class EquityLabels:
+    """The words of a result curve chart; `title` may hold {unit}."""
+
+    title: str = "Trading result ({unit}): realised, then unrealised now — UTC"
+    zone: str = "UTC"
+    fonts: tuple[str, ...] = BASE_FONTS
+
+    def words(self) -> str:
+        """Return every word drawn (to check the fonts cover them)."""
+        return self.title
+
 
 CHART_BARS = 120
 MIN_BARS = 30
@@ -47,18 +85,35 @@ def _bars(ax: Axes, x: np.ndarray, values: np.ndarray, colour: Any) -> None:
     ax.vlines(x, 0, np.nan_to_num(values), colors=colour, linewidth=_bar_width(len(x)))
 
 
-def _time_labels(ax: Axes, ts: np.ndarray, timeframe: str) -> None:
+def _stamps(times_ms: Sequence[float], zone: str, fmt: str) -> list[str]:
+    """Return times (UTC epoch ms) as text in `zone`."""
     import pandas as pd
 
+    return [
+        pd.Timestamp(int(ms), unit="ms", tz="UTC").tz_convert(zone).strftime(fmt) for ms in times_ms
+    ]
+
+
+def _time_labels(ax: Axes, ts: np.ndarray, timeframe: str, zone: str) -> None:
     ticks = np.linspace(0, len(ts) - 1, 5).round().astype(int)
     fmt = "%m-%d" if timeframe in ("1d", "1w") else "%m-%d %H:%M"
     ax.set_xticks(ticks)
-    ax.set_xticklabels([pd.Timestamp(int(ts[i]), unit="ms").strftime(fmt) for i in ticks])
+    ax.set_xticklabels(_stamps([ts[i] for i in ticks], zone, fmt))
 
 
-def chart_png(frame: pd.DataFrame, *, symbol: str, timeframe: str, bars: int = CHART_BARS) -> bytes:
+def chart_png(
+    frame: pd.DataFrame,
+    *,
+    symbol: str,
+    timeframe: str,
+    bars: int = CHART_BARS,
+    labels: ChartLabels | None = None,
+) -> bytes:
     """Return a PNG (bytes) of the last `bars` closed candles with indicator panels."""
     from matplotlib.figure import Figure
+
+    words = labels or ChartLabels()
+    font = {"family": list(words.fonts)}
 
     c = to_ohlcv(frame, min_rows=MIN_BARS)
     arrays = indicator_arrays(c)
@@ -75,24 +130,25 @@ def chart_png(frame: pd.DataFrame, *, symbol: str, timeframe: str, bars: int = C
         ("bb_upper", "#888888", "--"),
         ("bb_lower", "#888888", "--"),
     ):
-        label = {"ema_50": "EMA50", "ema_200": "EMA200", "bb_upper": "Bollinger 20,2"}.get(name)
+        label = {"ema_50": "EMA50", "ema_200": "EMA200", "bb_upper": words.bollinger}.get(name)
         price.plot(x, arrays[name][tail], color=colour, linestyle=style, linewidth=1.3, label=label)
-    price.legend(loc="upper left", fontsize=11)
-    price.set_title(f"{symbol} {timeframe} — closed candles, UTC", fontsize=16)
+    price.legend(loc="upper left", prop={**font, "size": 11})
+    title = words.title.format(symbol=symbol, timeframe=timeframe)
+    price.set_title(title, fontsize=16, fontfamily=font["family"])
     up = c.close[tail] >= c.open[tail]
     _bars(axes[1], x, c.volume[tail], np.where(up, UP, DOWN))
     axes[1].set_ylim(bottom=0)
-    axes[1].set_ylabel("Vol", fontsize=12)
+    axes[1].set_ylabel(words.volume, fontsize=12, fontfamily=font["family"])
     axes[2].plot(x, arrays["rsi_14"][tail], color="#d62728", linewidth=1.3)
     axes[2].axhline(70, color="#999999", linestyle=":")
     axes[2].axhline(30, color="#999999", linestyle=":")
     axes[2].set_ylim(0, 100)
-    axes[2].set_ylabel("RSI 14", fontsize=12)
+    axes[2].set_ylabel(words.rsi, fontsize=12, fontfamily=font["family"])
     hist = arrays["macd_hist"][tail]
     _bars(axes[3], x, hist, np.where(hist >= 0, UP, DOWN))
     axes[3].plot(x, arrays["macd"][tail], color="#1f77b4", linewidth=1.2)
     axes[3].plot(x, arrays["macd_signal"][tail], color="#ff7f0e", linewidth=1.2)
-    axes[3].set_ylabel("MACD", fontsize=12)
+    axes[3].set_ylabel(words.macd, fontsize=12, fontfamily=font["family"])
     for ax in axes:
         ax.yaxis.tick_right()
         ax.tick_params(labelsize=11)
@@ -100,7 +156,7 @@ def chart_png(frame: pd.DataFrame, *, symbol: str, timeframe: str, bars: int = C
         ax.set_xlim(-1, len(x))
     for ax in axes[:-1]:
         ax.tick_params(labelbottom=False)
-    _time_labels(axes[-1], c.timestamp[tail], timeframe)
+    _time_labels(axes[-1], c.timestamp[tail], timeframe, words.zone)
     fig.subplots_adjust(left=0.08, right=0.86, top=0.95, bottom=0.05)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", pil_kwargs={"compress_level": 3})
@@ -111,11 +167,18 @@ EQUITY_SIZE_IN = (7.2, 4.8)
 EQUITY_DPI = 100
 
 
-def equity_png(times_ms: Sequence[int], values: Sequence[float], *, unit: str = "USDT") -> bytes:
+def equity_png(
+    times_ms: Sequence[int],
+    values: Sequence[float],
+    *,
+    unit: str = "USDT",
+    labels: EquityLabels | None = None,
+) -> bytes:
     """Return a PNG of a result curve: steps between points (UTC times in ms), zero marked,
     the area above zero green and below red. 720x480 pixels."""
-    import pandas as pd
     from matplotlib.figure import Figure
+
+    words = labels or EquityLabels()
 
     if len(times_ms) != len(values) or not values:
         raise ValueError("times and values must be non-empty and of equal length")
@@ -129,8 +192,8 @@ def equity_png(times_ms: Sequence[int], values: Sequence[float], *, unit: str = 
     ax.axhline(0, color="#666666", linewidth=0.8)
     ticks = np.linspace(x[0], x[-1], 4) if x[-1] > x[0] else x[:1]
     ax.set_xticks(ticks)
-    ax.set_xticklabels([pd.Timestamp(int(t), unit="ms").strftime("%m-%d %H:%M") for t in ticks])
-    ax.set_title(f"Trading result ({unit}): realised, then unrealised now — UTC", fontsize=13)
+    ax.set_xticklabels(_stamps(list(ticks), words.zone, "%m-%d %H:%M"))
+    ax.set_title(words.title.format(unit=unit), fontsize=13, fontfamily=list(words.fonts))
     ax.yaxis.tick_right()
     ax.tick_params(labelsize=10)
     ax.grid(alpha=0.25)

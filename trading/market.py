@@ -24,6 +24,7 @@ from trading.ports import TIMEFRAME_MS, Candles, MarketData, Ticker
 
 if TYPE_CHECKING:
     from analysis import BacktestResult, TaReport
+    from analysis.chart import ChartLabels
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -50,7 +51,7 @@ class TimeframeReport:
 
     timeframe: str
     report: TaReport | None
-    problem: str | None = None
+    problem: str | None = None  # the error class name (UnsupportedTimeframe, TooFewCandles …)
 
 
 class _SingleFlight:
@@ -165,19 +166,22 @@ class MarketService:
             try:
                 return TimeframeReport(tf, await self.report(symbol, tf))
             except UnsupportedTimeframe:
-                return TimeframeReport(tf, None, "no data")
+                return TimeframeReport(tf, None, UnsupportedTimeframe.__name__)
             except AnalysisError as err:
                 return TimeframeReport(tf, None, type(err).__name__)
 
         return tuple(await asyncio.gather(*(one(tf) for tf in timeframes)))
 
-    async def chart(self, symbol: str, timeframe: str) -> bytes:
-        """Return a PNG chart of the recent closed candles."""
+    async def chart(self, symbol: str, timeframe: str, labels: ChartLabels | None = None) -> bytes:
+        """Return a PNG chart of the recent closed candles (`labels`: its words, English by
+        default)."""
         from analysis import chart_png
 
         candles = await self.fetch_candles(symbol, timeframe, self.config.report_candles)
         frame = candles.frame
-        return await asyncio.to_thread(chart_png, frame, symbol=symbol, timeframe=timeframe)
+        return await asyncio.to_thread(
+            chart_png, frame, symbol=symbol, timeframe=timeframe, labels=labels
+        )
 
     async def backtest(self, symbol: str, timeframe: str) -> BacktestResult:
         """Return the rating backtest over the available history."""

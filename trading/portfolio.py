@@ -6,9 +6,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from trading.models import TradeOrder
 from trading.ports import Side
+
+if TYPE_CHECKING:
+    from analysis.chart import EquityLabels
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,8 +141,11 @@ def equity_curve(
     return tuple(points)
 
 
-def curve_png(curve: Iterable[CurvePoint], quote: str = "USDT") -> bytes:
-    """Return the curve drawn as a PNG (analysis.chart.equity_png)."""
+def curve_png(
+    curve: Iterable[CurvePoint], quote: str = "USDT", labels: EquityLabels | None = None
+) -> bytes:
+    """Return the curve drawn as a PNG (analysis.chart.equity_png; `labels`: its words,
+    English by default)."""
     from analysis.chart import equity_png
 
     points = list(curve)
@@ -146,6 +153,7 @@ def curve_png(curve: Iterable[CurvePoint], quote: str = "USDT") -> bytes:
         [int(p.at.timestamp() * 1000) for p in points],
         [float(p.value) for p in points],
         unit=quote,
+        labels=labels,
     )
 
 

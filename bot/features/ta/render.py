@@ -1,155 +1,266 @@
 """User-facing wording of the TA feature (reports, levels, MTF, backtest, errors).
 
-`report_facts(report)` gives the same numbers as short plain lines for the Q&A model's facts.
+Every sentence is a catalog entry of domain `ta` (bot/locale/<language>/LC_MESSAGES/ta.po);
+numbers go through `bot.core.formats` (Babel) and candle times are shown in the reader's
+zone, with the zone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from analysis.results import EventKind, GroupRating, Level, LevelKind, Signal, TaReport
-from bot.core.wording import say
+from bot.core import formats
+from bot.core.i18n import t
+from bot.core.wording import Worded
 
 if TYPE_CHECKING:
     from analysis import BacktestResult
     from trading.market import TimeframeReport
 
-DISCLAIMER = "Technical analysis, not financial advice."
-TF_HINT = "15m, 1h, 4h, 1d"
-EVENT_WORDS = {
-    EventKind.GOLDEN_CROSS: "golden cross (SMA50 crossed above SMA200)",
-    EventKind.DEATH_CROSS: "death cross (SMA50 crossed below SMA200)",
-    EventKind.MACD_BULL_CROSS: "MACD crossed above its signal",
-    EventKind.MACD_BEAR_CROSS: "MACD crossed below its signal",
-    EventKind.RSI_OVERBOUGHT: "RSI above 70 (overbought)",
-    EventKind.RSI_OVERSOLD: "RSI below 30 (oversold)",
-    EventKind.BULLISH_DIVERGENCE: "bullish RSI divergence (lower low, higher RSI)",
-    EventKind.BEARISH_DIVERGENCE: "bearish RSI divergence (higher high, lower RSI)",
-    EventKind.SQUEEZE: "Bollinger squeeze (narrowest bands in 120 candles)",
-    EventKind.CLOSE_ABOVE_UPPER_BAND: "close above the upper Bollinger band",
-    EventKind.CLOSE_BELOW_LOWER_BAND: "close below the lower Bollinger band",
-}
+TF_HINT = ("15m", "1h", "4h", "1d")
 
 
-def price(value: float | None) -> str:
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """Items shown as a list in the reader's language ("a, b" / "a、b"): a lazy `Text`."""
+
+    items: tuple[str, ...]
+
+    def render(self, language: str) -> str:
+        return t(language, "ta.list_sep").join(self.items)
+
+
+def price(value: float | None, language: str) -> str:
     """Format a price with sensible precision (1,234.56 / 12.345 / 0.0012345)."""
     if value is None:
-        return "n/a"
+        return t(language, "ta.na")
     size = abs(value)
-    if size >= 1000:
-        return f"{value:,.2f}"
-    if size >= 1:
-        return f"{value:,.4g}" if size < 100 else f"{value:,.2f}"
-    return f"{value:.6g}"
+    if size >= 100:
+        return formats.number(value, language, digits=2)
+    significant = 4 if size >= 1 else 6
+    return formats.number(Decimal(f"{value:.{significant}g}"), language)
 
 
-def num(value: float | None, digits: int = 1, *, sign: bool = False) -> str:
+def num(value: float | None, language: str, digits: int = 1, *, sign: bool = False) -> str:
     """Format an indicator value, or n/a while it is warming up."""
     if value is None:
-        return "n/a"
-    return f"{value:+.{digits}f}" if sign else f"{value:.{digits}f}"
+        return t(language, "ta.na")
+    if sign:
+        return formats.signed(value, language, digits=digits)
+    return formats.number(value, language, digits=digits)
 
 
-def when(ms: int) -> str:
-    """Format a candle open time (UTC)."""
-    return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
+def percent(value: float | None, language: str, digits: int, *, sign: bool = False) -> str:
+    """Format a value already in percent (3.1 means 3.1%), or n/a."""
+    if value is None:
+        return t(language, "ta.na")
+    return formats.percent(value / 100, language, digits=digits, sign=sign)
 
 
-def _group(name: str, group: GroupRating) -> str:
-    label = group.signal.value if group.signal else "n/a"
-    return f"{name} {label} ({group.buy} buy / {group.neutral} neutral / {group.sell} sell)"
+def when(ms: int, language: str, zone: str) -> str:
+    """Format a candle open time in the reader's zone, with the zone."""
+    return formats.when(datetime.fromtimestamp(ms / 1000, tz=UTC), language, zone)
 
 
-def rating_line(report: TaReport) -> str:
+def signal_word(signal: Signal | None, language: str) -> str:
+    """Return the rating category in words (強い買い / Strong Buy)."""
+    if signal is None:
+        return t(language, "ta.na")
+    return t(language, "ta.signal." + signal.name.lower())
+
+
+def _group(key: str, group: GroupRating, language: str) -> str:
+    word = signal_word(group.signal, language)
+    return t(language, key, signal=word, buy=group.buy, neutral=group.neutral, sell=group.sell)
+
+
+def rating_line(report: TaReport, language: str) -> str:
     """Return "Rating: Sell (−0.18) — MAs …, oscillators …"."""
     r = report.rating
-    label = r.signal.value if r.signal else "n/a"
-    return (
-        f"Rating: {label} ({num(r.value, 2, sign=True)}) — "
-        f"{_group('MAs', r.moving_averages)}; {_group('oscillators', r.oscillators)}"
+    return t(
+        language,
+        "ta.rating.line",
+        signal=signal_word(r.signal, language),
+        value=num(r.value, language, 2, sign=True),
+        mas=_group("ta.rating.mas", r.moving_averages, language),
+        oscillators=_group("ta.rating.oscillators", r.oscillators, language),
     )
 
 
-def _levels(levels: Sequence[Level], kind: LevelKind) -> str:
+def _levels(levels: Sequence[Level], kind: LevelKind, language: str) -> str:
     chosen = [lv for lv in levels if lv.kind is kind]
     chosen.sort(key=lambda lv: abs(lv.distance_pct))
     if not chosen:
-        return "none nearby"
-    return ", ".join(f"{price(lv.price)} ({lv.distance_pct:+.2f}%, {lv.touches}×)" for lv in chosen)
+        return t(language, "ta.levels.none")
+    return t(language, "ta.list_sep").join(
+        t(
+            language,
+            "ta.levels.item",
+            price=price(lv.price, language),
+            distance=formats.signed(lv.distance_pct, language, digits=2),
+            touches=lv.touches,
+        )
+        for lv in chosen
+    )
 
 
-def _missing(report: TaReport) -> str | None:
+def _level_lines(report: TaReport, language: str, *, resistance_first: bool) -> list[str]:
+    support = t(
+        language, "ta.levels.support", levels=_levels(report.levels, LevelKind.SUPPORT, language)
+    )
+    resistance = t(
+        language,
+        "ta.levels.resistance",
+        levels=_levels(report.levels, LevelKind.RESISTANCE, language),
+    )
+    return [resistance, support] if resistance_first else [support, resistance]
+
+
+def _missing(report: TaReport, language: str) -> str | None:
     missing = report.rating.moving_averages.missing + report.rating.oscillators.missing
     if not missing:
         return None
-    return (
-        f"Only {26 - len(missing)} of 26 rating components have enough candles "
-        f"({report.candles}); missing: {', '.join(missing)}."
+    total = len(report.rating.moving_averages.components) + len(
+        report.rating.oscillators.components
+    )
+    return t(
+        language,
+        "ta.report.missing",
+        have=total - len(missing),
+        total=total,
+        candles=report.candles,
+        missing=t(language, "ta.list_sep").join(missing),
     )
 
 
-def report_text(report: TaReport) -> str:
-    """Render the /ta reply."""
+def _close_line(report: TaReport, language: str) -> str:
+    s = report.snapshot
+    close = price(s.close, language)
+    if s.change_pct is None:
+        return t(language, "ta.report.close", close=close)
+    change = formats.signed(s.change_pct, language, digits=2)
+    return t(language, "ta.report.close_change", close=close, change=change)
+
+
+def _indicator_lines(report: TaReport, language: str) -> list[str]:
     s, g = report.snapshot, report.regime
-    change = f" ({s.change_pct:+.2f}% vs previous candle)" if s.change_pct is not None else ""
+    n = num
+    return [
+        t(
+            language,
+            "ta.report.regime",
+            trend=t(language, "ta.trend." + g.trend.value),
+            adx=n(g.adx, language),
+            volatility=t(language, "ta.volatility." + g.volatility.value),
+            natr=n(g.natr_pct, language, 2),
+        ),
+        t(
+            language,
+            "ta.report.oscillators",
+            rsi=n(s.rsi_14, language),
+            macd=n(s.macd_hist, language, 2, sign=True),
+            k=n(s.stoch_k, language),
+            d=n(s.stoch_d, language),
+            mfi=n(s.mfi_14, language),
+            cci=n(s.cci_20, language),
+        ),
+        t(
+            language,
+            "ta.report.averages",
+            ema50=price(s.ema_50, language),
+            ema200=price(s.ema_200, language),
+            lower=price(s.bb_lower, language),
+            upper=price(s.bb_upper, language),
+            vwap=price(s.vwap_daily, language),
+        ),
+    ]
+
+
+def report_text(report: TaReport, language: str, zone: str) -> str:
+    """Render the /ta reply."""
+    s = report.snapshot
+    time = when(s.candle_open_ms, language, zone)
     lines = [
-        f"{report.symbol} {report.timeframe} — last closed candle opened {when(s.candle_open_ms)}",
-        f"Close {price(s.close)}{change}",
-        rating_line(report),
-        f"Trend: {g.trend.value} (ADX {num(g.adx)}) · volatility {g.volatility.value} "
-        f"(NATR {num(g.natr_pct, 2)}%)",
-        f"RSI {num(s.rsi_14)} · MACD hist {num(s.macd_hist, 2, sign=True)} · "
-        f"Stoch {num(s.stoch_k)}/{num(s.stoch_d)} · MFI {num(s.mfi_14)} · CCI {num(s.cci_20)}",
-        f"EMA50 {price(s.ema_50)} · EMA200 {price(s.ema_200)} · "
-        f"Bollinger {price(s.bb_lower)}–{price(s.bb_upper)} · VWAP(day) {price(s.vwap_daily)}",
-        f"Support: {_levels(report.levels, LevelKind.SUPPORT)}",
-        f"Resistance: {_levels(report.levels, LevelKind.RESISTANCE)}",
+        t(language, "ta.report.head", symbol=report.symbol, timeframe=report.timeframe, time=time),
+        _close_line(report, language),
+        rating_line(report, language),
+        *_indicator_lines(report, language),
+        *_level_lines(report, language, resistance_first=False),
     ]
     if report.events:
-        lines.append("Events: " + "; ".join(_event(e.kind, e.bars_ago) for e in report.events))
-    missing = _missing(report)
+        events = t(language, "ta.event_sep").join(
+            _event(e.kind, e.bars_ago, language) for e in report.events
+        )
+        lines.append(t(language, "ta.report.events", events=events))
+    missing = _missing(report, language)
     if missing:
         lines.append(missing)
-    lines.append(DISCLAIMER)
+    lines.append(t(language, "ta.disclaimer"))
     return "\n".join(lines)
 
 
-def _event(kind: EventKind, bars_ago: int) -> str:
-    ago = "last candle" if bars_ago == 0 else f"{bars_ago} candles ago"
-    return f"{EVENT_WORDS[kind]} ({ago})"
+def _event(kind: EventKind, bars_ago: int, language: str) -> str:
+    if bars_ago == 0:
+        ago = t(language, "ta.event.last_candle")
+    else:
+        ago = t(language, "ta.event.candles_ago", count=bars_ago)
+    return t(language, "ta.event.item", event=t(language, "ta.event." + kind.value), ago=ago)
 
 
-def momentum_text(report: TaReport) -> str:
+def _verdict(rsi: float | None, language: str) -> str:
+    if rsi is None:
+        return t(language, "ta.momentum.unavailable")
+    shown = formats.number(rsi, language, digits=1)
+    if rsi > 70:
+        return t(language, "ta.momentum.overbought", rsi=shown)
+    if rsi < 30:
+        return t(language, "ta.momentum.oversold", rsi=shown)
+    return t(language, "ta.momentum.between", rsi=shown)
+
+
+def momentum_text(report: TaReport, language: str, zone: str) -> str:
     """Render the answer to "is X overbought?"."""
     s = report.snapshot
-    rsi = s.rsi_14
-    if rsi is None:
-        verdict = "RSI is not available yet"
-    elif rsi > 70:
-        verdict = f"Yes — RSI {rsi:.1f} is above 70 (overbought)"
-    elif rsi < 30:
-        verdict = f"Oversold — RSI {rsi:.1f} is below 30"
-    else:
-        verdict = f"No — RSI {rsi:.1f} is between 30 and 70"
-    return (
-        f"{report.symbol} {report.timeframe}: {verdict}.\n"
-        f"Stoch {num(s.stoch_k)}/{num(s.stoch_d)} · MFI {num(s.mfi_14)} · "
-        f"close vs Bollinger {price(s.bb_lower)}–{price(s.bb_upper)}\n"
-        f"{rating_line(report)}\n(last closed candle opened {when(s.candle_open_ms)})"
+    head = t(
+        language,
+        "ta.momentum.head",
+        symbol=report.symbol,
+        timeframe=report.timeframe,
+        verdict=_verdict(s.rsi_14, language),
     )
+    detail = t(
+        language,
+        "ta.momentum.detail",
+        k=num(s.stoch_k, language),
+        d=num(s.stoch_d, language),
+        mfi=num(s.mfi_14, language),
+        lower=price(s.bb_lower, language),
+        upper=price(s.bb_upper, language),
+    )
+    candle = t(language, "ta.momentum.candle", time=when(s.candle_open_ms, language, zone))
+    return "\n".join([head, detail, rating_line(report, language), candle])
 
 
-def levels_text(report: TaReport) -> str:
+def levels_text(report: TaReport, language: str, zone: str) -> str:
     """Render the /levels reply."""
+    head = t(
+        language,
+        "ta.levels.head",
+        symbol=report.symbol,
+        timeframe=report.timeframe,
+        close=price(report.snapshot.close, language),
+        time=when(report.snapshot.candle_open_ms, language, zone),
+    )
     return "\n".join(
         [
-            f"{report.symbol} {report.timeframe} levels from swing points (close "
-            f"{price(report.snapshot.close)}, candle {when(report.snapshot.candle_open_ms)})",
-            f"Resistance: {_levels(report.levels, LevelKind.RESISTANCE)}",
-            f"Support: {_levels(report.levels, LevelKind.SUPPORT)}",
-            "(n× = how many swing highs/lows formed the zone)",
+            head,
+            *_level_lines(report, language, resistance_first=True),
+            t(language, "ta.levels.legend"),
         ]
     )
 
@@ -161,73 +272,86 @@ _LEAN = {
     Signal.SELL: -1,
     Signal.STRONG_SELL: -1,
 }
+# Why a timeframe is missing from /mtf (trading.market.TimeframeReport.problem) in words.
+_PROBLEMS = {
+    "UnsupportedTimeframe": "ta.mtf.problem.no_data",
+    "TooFewCandles": "ta.mtf.problem.too_few_candles",
+}
 
 
-def mtf_text(symbol: str, rows: Sequence[TimeframeReport]) -> str:
+def _mtf_row(row: TimeframeReport, language: str) -> str:
+    r = row.report
+    if r is None:
+        problem = _PROBLEMS.get(row.problem or "", "ta.mtf.problem.broken")
+        return t(
+            language, "ta.mtf.unavailable", timeframe=row.timeframe, problem=t(language, problem)
+        )
+    return t(
+        language,
+        "ta.mtf.row",
+        timeframe=row.timeframe,
+        signal=signal_word(r.rating.signal, language),
+        value=num(r.rating.value, language, 2, sign=True),
+        trend=t(language, "ta.trend." + r.regime.trend.value),
+        rsi=num(r.snapshot.rsi_14, language),
+    )
+
+
+def mtf_text(symbol: str, rows: Sequence[TimeframeReport], language: str) -> str:
     """Render the /mtf reply."""
-    lines = [f"{symbol} across timeframes (closed candles):"]
+    lines = [t(language, "ta.mtf.head", symbol=symbol)]
     leans = []
     for row in rows:
-        if row.report is None:
-            lines.append(f"{row.timeframe}: not available ({row.problem})")
-            continue
-        r = row.report
-        sig = r.rating.signal
-        leans.append(_LEAN[sig] if sig else 0)
-        lines.append(
-            f"{row.timeframe}: {sig.value if sig else 'n/a'} ({num(r.rating.value, 2, sign=True)})"
-            f" · {r.regime.trend.value} · RSI {num(r.snapshot.rsi_14)}"
-        )
+        lines.append(_mtf_row(row, language))
+        if row.report is not None:
+            sig = row.report.rating.signal
+            leans.append(_LEAN[sig] if sig else 0)
     if leans:
         buy, sell = leans.count(1), leans.count(-1)
-        lines.append(f"Agreement: {buy} of {len(leans)} lean buy, {sell} lean sell.")
-    lines.append(DISCLAIMER)
+        lines.append(t(language, "ta.mtf.agreement", buy=buy, total=len(leans), sell=sell))
+    lines.append(t(language, "ta.disclaimer"))
     return "\n".join(lines)
 
 
-def backtest_text(symbol: str, timeframe: str, result: BacktestResult) -> str:
+def backtest_text(
+    symbol: str, timeframe: str, result: BacktestResult, language: str, zone: str
+) -> str:
     """Render the /backtest reply, labelled as history."""
-    hit = "n/a" if result.hit_rate_pct is None else f"{result.hit_rate_pct:.0f}%"
-    avg = "n/a" if result.avg_return_pct is None else f"{result.avg_return_pct:+.2f}%"
+    pct = percent
     return "\n".join(
         [
-            f"Backtest of the summary rating on {symbol} {timeframe} — HISTORY, NOT A PROMISE.",
-            f"{result.candles} closed candles, {when(result.first_open_ms)} → "
-            f"{when(result.last_open_ms)}; long while the rating is Buy/Strong Buy, "
-            f"fees {result.fee_pct:g}% per side.",
-            f"Signals: {result.signals} · hit rate after {result.horizon} candles {hit} · "
-            f"average {avg}",
-            f"Strategy {result.strategy_return_pct:+.1f}% (max drawdown "
-            f"{result.strategy_max_drawdown_pct:.1f}%, in market {result.exposure_pct:.0f}%) vs "
-            f"buy-and-hold {result.buy_hold_return_pct:+.1f}% (max drawdown "
-            f"{result.buy_hold_max_drawdown_pct:.1f}%)",
-            "Past results do not predict future returns.",
+            t(language, "ta.backtest.head", symbol=symbol, timeframe=timeframe),
+            t(
+                language,
+                "ta.backtest.setup",
+                candles=formats.number(result.candles, language),
+                first=when(result.first_open_ms, language, zone),
+                last=when(result.last_open_ms, language, zone),
+                fee=formats.number(result.fee_pct, language),
+            ),
+            t(
+                language,
+                "ta.backtest.signals",
+                signals=result.signals,
+                horizon=result.horizon,
+                hit=pct(result.hit_rate_pct, language, 0),
+                average=pct(result.avg_return_pct, language, 2, sign=True),
+            ),
+            t(
+                language,
+                "ta.backtest.result",
+                strategy=pct(result.strategy_return_pct, language, 1, sign=True),
+                strategy_drawdown=pct(result.strategy_max_drawdown_pct, language, 1),
+                exposure=pct(result.exposure_pct, language, 0),
+                hold=pct(result.buy_hold_return_pct, language, 1, sign=True),
+                hold_drawdown=pct(result.buy_hold_max_drawdown_pct, language, 1),
+            ),
+            t(language, "ta.backtest.warning"),
         ]
     )
 
 
-def report_facts(report: TaReport) -> list[str]:
-    """Return the report's numbers as short fact lines (for the Q&A model's context)."""
-    s = report.snapshot
-    r = report.rating
-    facts = [
-        f"{report.symbol} {report.timeframe} last closed candle opened {when(s.candle_open_ms)},"
-        f" close {price(s.close)}",
-        f"technical rating {r.signal.value if r.signal else 'n/a'} ({num(r.value, 2, sign=True)})",
-        f"trend {report.regime.trend.value}, volatility {report.regime.volatility.value}",
-        f"RSI14 {num(s.rsi_14)}, MACD histogram {num(s.macd_hist, 2, sign=True)}, "
-        f"ADX14 {num(s.adx_14)}",
-    ]
-    supports = [lv for lv in report.levels if lv.kind is LevelKind.SUPPORT]
-    resistances = [lv for lv in report.levels if lv.kind is LevelKind.RESISTANCE]
-    if supports:
-        facts.append(f"nearest support {price(max(lv.price for lv in supports))}")
-    if resistances:
-        facts.append(f"nearest resistance {price(min(lv.price for lv in resistances))}")
-    return facts
-
-
-def error_text(err: Exception, symbol: str, timeframe: str) -> str:
-    """Word a market-data or analysis error about this symbol and timeframe."""
-    supported = getattr(err, "supported", ())
-    return say(err, symbol=symbol, timeframe=timeframe, supported=supported or TF_HINT)
+def error_text(err: Exception, symbol: str, timeframe: str) -> Worded:
+    """Word a market-data or analysis error about this symbol and timeframe (lazily)."""
+    supported = getattr(err, "supported", ()) or TF_HINT
+    return Worded(err, {"symbol": symbol, "timeframe": timeframe, "supported": supported})
