@@ -82,21 +82,7 @@ SAYING_CALLS = {"UserError", "Refused", "Msg", "msg", "Reply", "Button"}
 # Modules whose wording has not moved into the catalogs yet (issue 17 in progress): the list
 # only shrinks.
 PENDING: set[str] = {
-    "bot/core/auth.py",
-    "bot/core/incidents.py",
     "bot/core/jobs.py",
-    "bot/features/admin/handlers.py",
-    "bot/features/admin/views.py",
-    "bot/features/help/handlers.py",
-    "bot/features/help/render.py",
-    "bot/features/privacy/handlers.py",
-    "bot/features/qa/answering.py",
-    "bot/features/qa/facts.py",
-    "bot/features/qa/handlers.py",
-    "bot/features/qa/render.py",
-    "bot/transports/console/chat.py",
-    "bot/transports/telegram/context.py",
-    "bot/transports/telegram/updates.py",
 }
 SENTENCE_RE = re.compile(r"[A-Za-z]{2,}[,.!?:;]?\s+[A-Za-z]{2,}|[\u3040-\u30ff\u4e00-\u9fff]")
 LOG_CALLS = {"debug", "info", "warning", "error", "exception", "critical"}
