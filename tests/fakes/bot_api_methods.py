@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -203,6 +204,21 @@ async def send_chat_action(api: FakeBotApi, params: dict[str, Any]) -> Any:
     return True
 
 
+LANGUAGE_CODE_RE = re.compile(r"^[a-z]{2}$")
+DEFAULT_SCOPE = {"type": "default"}
+
+
+def _menu_key(params: dict[str, Any]) -> tuple[str, str]:
+    """Return (scope, language_code) naming one command menu, as Telegram keys them."""
+    scope = decode_json(params.get("scope")) or DEFAULT_SCOPE
+    if not isinstance(scope, dict) or not scope.get("type"):
+        raise BadRequest("Bad Request: can't parse BotCommandScope JSON object")
+    language = str(params.get("language_code") or "")
+    if language and not LANGUAGE_CODE_RE.match(language):
+        raise BadRequest("Bad Request: LANG_CODE_INVALID")
+    return json.dumps(scope, sort_keys=True), language
+
+
 async def set_my_commands(api: FakeBotApi, params: dict[str, Any]) -> Any:
     commands = decode_json(params.get("commands"))
     if not isinstance(commands, list) or len(commands) > 100:
@@ -210,18 +226,20 @@ async def set_my_commands(api: FakeBotApi, params: dict[str, Any]) -> Any:
     for cmd in commands:
         if not COMMAND_RE.match(str(cmd.get("command", ""))):
             raise BadRequest("Bad Request: BOT_COMMAND_INVALID")
-        if not 1 <= len(str(cmd.get("description", ""))) <= 256:
-            raise BadRequest("Bad Request: command description is invalid")
-    scope = decode_json(params.get("scope")) or {"type": "default"}
-    if scope.get("type") == "default":
-        api.commands = commands
-    else:
-        api.scoped_commands[json.dumps(scope, sort_keys=True)] = commands
+        if not 1 <= len(str(cmd.get("description", "")).strip()) <= 256:
+            raise BadRequest("Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
+    api.menus[_menu_key(params)] = commands
     return True
 
 
 async def get_my_commands(api: FakeBotApi, params: dict[str, Any]) -> Any:
-    return api.commands
+    """The menu of exactly this scope and language (Telegram answers [] when none is set)."""
+    return api.menus.get(_menu_key(params), [])
+
+
+async def delete_my_commands(api: FakeBotApi, params: dict[str, Any]) -> Any:
+    api.menus.pop(_menu_key(params), None)
+    return True
 
 
 async def delete_message(api: FakeBotApi, params: dict[str, Any]) -> Any:
@@ -256,7 +274,7 @@ METHODS: dict[str, Method] = {
     "sendchataction": send_chat_action,
     "setmycommands": set_my_commands,
     "getmycommands": get_my_commands,
-    "deletemycommands": ok,
+    "deletemycommands": delete_my_commands,
     "deletemessage": delete_message,
     "close": ok,
     "logout": ok,

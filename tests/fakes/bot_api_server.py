@@ -83,8 +83,9 @@ class FakeBotApi:
     incoming: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
     callback_answers: dict[str, dict[str, Any]] = field(default_factory=dict)
     open_queries: set[str] = field(default_factory=set)
-    commands: list[dict[str, str]] = field(default_factory=list)
-    scoped_commands: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    # command menus by (scope as sorted JSON, language_code; "" = every other language)
+    menus: dict[tuple[str, str], list[dict[str, str]]] = field(default_factory=dict)
+    languages: dict[int, str] = field(default_factory=dict)  # a user's language_code ("en")
     webhook_url: str = ""
     webhook_secret: str = ""
     webhook_statuses: list[int] = field(default_factory=list)
@@ -100,7 +101,9 @@ class FakeBotApi:
     # ---- the test side: users act -------------------------------------------------------
 
     def _user(self, user_id: int) -> dict[str, Any]:
-        return {"id": user_id, "is_bot": False, "first_name": f"U{user_id}", "language_code": "en"}
+        language = self.languages.get(user_id, "en")
+        return {"id": user_id, "is_bot": False, "first_name": f"U{user_id}",
+                "language_code": language}  # fmt: skip
 
     def _chat(self, chat_id: int, user_id: int) -> dict[str, Any]:
         if chat_id > 0:
@@ -209,6 +212,22 @@ class FakeBotApi:
         return await self.wait_for(
             lambda: self.callback_answers.get(query_id), timeout, f"answer to {query_id}"
         )
+
+    def menu(self, scope: dict[str, Any] | None = None, language: str = "") -> dict[str, str]:
+        """Return one menu as {command: description} (the default scope unless `scope`)."""
+        key = (json.dumps(scope or {"type": "default"}, sort_keys=True), language)
+        return {c["command"]: c["description"] for c in self.menus.get(key, [])}
+
+    @property
+    def commands(self) -> list[dict[str, str]]:
+        """The default menu (default scope, no language_code)."""
+        return self.menus.get((json.dumps({"type": "default"}), ""), [])
+
+    @property
+    def scoped_commands(self) -> dict[str, list[dict[str, str]]]:
+        """The menus of other scopes, without a language_code, by scope JSON."""
+        return {scope: cmds for (scope, lang), cmds in self.menus.items()
+                if not lang and json.loads(scope)["type"] != "default"}  # fmt: skip
 
     def count(self, chat_id: int) -> int:
         return len(self.chats[chat_id])
