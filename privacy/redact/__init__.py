@@ -83,6 +83,7 @@ def _find(text: str) -> tuple[tuple[Span, ...], bool]:
     cands: list[Candidate] = []
     for detect in _DETECTORS:
         cands.extend(detect(ctext))
+    cands.extend(_across_breaks(ctext))
     joined = keys.joined_view(ctext)
     if joined is not None:
         for detect in _JOINED_DETECTORS:
@@ -103,6 +104,59 @@ def _find(text: str) -> tuple[tuple[Span, ...], bool]:
             # an owning cue reaches past the amount it named (`I hold 0.5 BTC, 2 ETH`)
             again = again or cand.label is Label.BALANCE or _glued(text, start, end)
     return tuple(spans), again
+
+
+# labels whose value is found by a cue word rather than by its shape
+_CUED = frozenset({Label.PASSWORD, Label.PERSON, Label.BALANCE, Label.ACCOUNT_ID, Label.ADDRESS,
+                   Label.TELEGRAM_HANDLE})  # fmt: skip
+
+
+def _across_breaks(ctext: str) -> list[Candidate]:
+    """Return what the detectors find only once a line break cutting a token is removed.
+
+    Only candidates that cross a removed break count, one rank below the same finding on
+    the text as written, so a value that ends at a line break keeps its own span. A break
+    between a digit and a letter (`2,864\nhow`) more often ends a line than cuts a token:
+    only shapes (not values named by a cue word) may cross it.
+    """
+    view = keys.unwrapped_view(ctext)
+    if view is None:
+        return []
+    out = []
+    for detect in _DETECTORS:
+        for c in detect(view.text):
+            start, end = view.to_original(c.start, c.end)
+            if end - start > c.end - c.start and (
+                c.label not in _CUED or _same_kind(ctext, start, end)
+            ):
+                rank = c.rank if _pieces_glued(ctext, start, end) else c.rank - 1
+                out.append(Candidate(start, end, c.label, rank, c.strong))
+    return out
+
+
+_VALUE_MARK = re.compile(r"[0-9@_.+-]")
+
+
+def _pieces_glued(text: str, start: int, end: int) -> bool:
+    """Return True when both pieces at every line break in text[start:end] hold a digit or a
+    value sign (`mara.k` + `ov@fastmail.com`), so neither is a word on a line of its own."""
+    pos = start
+    for piece_end in [*(i for i in range(start, end) if text[i] == "\n"), end]:
+        if not _VALUE_MARK.search(text, pos, piece_end):
+            return False
+        pos = piece_end + 1
+    return True
+
+
+def _same_kind(text: str, start: int, end: int) -> bool:
+    """Return True when no line break in text[start:end] sits between a digit and a letter."""
+    at = text.find("\n", start, end)
+    while at != -1:
+        kinds = {text[at - 1].isdigit(), text[at + 1].isdigit()}
+        if len(kinds) == 2 and text[at - 1].isalpha() != text[at + 1].isalpha():
+            return False
+        at = text.find("\n", at + 1, end)
+    return True
 
 
 def _blank_name(match: re.Match[str]) -> str:

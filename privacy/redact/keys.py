@@ -121,6 +121,28 @@ def joined_view(text: str) -> Canonical | None:
     return _cut(text, sorted(set(cuts)))
 
 
+# A line break inside a token (`lindqvist_ngozi\n＠docomo.ne.jp`, `216.56.2\n15.237`): the
+# pieces beside it, when the token they make looks like a value (a digit, `@`, `_`, or long).
+_BARE_BREAK_RE = re.compile(r"(\S+)\n(\S+)")
+_SENTENCE_END = frozenset(".,;:!?)]」。、")
+
+
+def unwrapped_view(text: str) -> Canonical | None:
+    """Return `text` with the line breaks that cut a value-like token removed, or None."""
+    if "\n" not in text:
+        return None
+    cuts = []
+    for m in _BARE_BREAK_RE.finditer(text):
+        left, right = m.group(1), m.group(2)
+        token = left + right
+        if left[-1] in _SENTENCE_END or not (
+            len(token) >= 12 or "@" in token or "_" in token or any(c.isdigit() for c in token)
+        ):
+            continue
+        cuts.append((m.end(1), m.end(1) + 1))
+    return _cut(text, cuts) if cuts else None
+
+
 _HEX_GROUP_RE = re.compile(r"[0-9a-fA-F]+")
 
 

@@ -16,6 +16,7 @@ the value, including the zero-width ones inside it.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from dataclasses import dataclass
 from importlib import resources
@@ -138,8 +139,65 @@ def fold(text: str) -> str:
     return "".join([ch if ch.isascii() else cache[ch] for ch in text])
 
 
+_PERCENT_RE = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+
+
+def _percent_decoded(text: str) -> tuple[str, list[int], list[int]] | None:
+    """Return `text` with percent-escapes (`%20`, `%40`, `%C3%B3`) decoded and, per decoded
+    character, the original [start, end) it came from; None when nothing decodes.
+
+    A value in a URL query reads as typed (`a%40b.com` is `a@b.com`). Control characters
+    (but tabs and line breaks) and bytes that are not UTF-8 stay escaped.
+    """
+    parts: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = 0
+    for m in _PERCENT_RE.finditer(text):
+        raw = bytes.fromhex(m.group().replace("%", ""))
+        try:
+            decoded = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if any((ord(c) < 0x20 and c not in "\t\n\r") or 0x7F <= ord(c) < 0xA0 for c in decoded):
+            continue
+        parts.append(text[pos : m.start()])
+        starts.extend(range(pos, m.start()))
+        ends.extend(range(pos + 1, m.start() + 1))
+        at = m.start()
+        for c in decoded:
+            width = 3 * len(c.encode("utf-8"))
+            parts.append(c)
+            starts.append(at)
+            ends.append(at + width)
+            at += width
+        pos = m.end()
+    if not parts:
+        return None
+    parts.append(text[pos:])
+    starts.extend(range(pos, len(text)))
+    ends.extend(range(pos + 1, len(text) + 1))
+    return "".join(parts), starts, ends
+
+
 def canonicalize(text: str) -> Canonical:
-    """Return the canonical form of `text` with its offset map."""
+    """Return the canonical form of `text` with its offset map (percent-escapes decoded)."""
+    if "%" in text:
+        decoded = _percent_decoded(text)
+        if decoded is not None:
+            inner = _canonicalize(decoded[0])
+            if inner.starts is None or inner.ends is None:
+                return Canonical(inner.text, tuple(decoded[1]), tuple(decoded[2]))
+            starts, ends = decoded[1], decoded[2]
+            return Canonical(
+                inner.text,
+                tuple(starts[i] for i in inner.starts),
+                tuple(ends[i - 1] for i in inner.ends),
+            )
+    return _canonicalize(text)
+
+
+def _canonicalize(text: str) -> Canonical:
     if text.isascii() or not text.translate(_CHANGES):
         return Canonical(text)  # e.g. Japanese: every character is already canonical
     parts: list[str] = []

@@ -107,8 +107,11 @@ def _before(text: str, start: int, width: int = 40) -> str:
 
 
 def find_urls(text: str) -> list[tuple[int, int]]:
-    """Return the spans of URLs (public links are kept; only strong secrets inside them go)."""
-    return [m.span() for m in URL_RE.finditer(text)] if ("http" in text or "www." in text) else []
+    """Return the spans of URLs up to their query (public links are kept; only strong secrets
+    inside them go). The query's values are what someone typed into a form: read as text."""
+    if "http" not in text and "www." not in text:
+        return []
+    return [(m.start(), m.start() + len(m.group().split("?", 1)[0])) for m in URL_RE.finditer(text)]
 
 
 def emails(text: str) -> list[Candidate]:

@@ -120,6 +120,52 @@ def test_values_in_a_url_query_are_removed(label: Label, value: str) -> None:
     assert not _leaks(value.replace(" ", ""), text, redact(text).text)
 
 
+# A form's values as a browser sends them: percent-escaped, with no key name that says what
+# they are; the canonical form decodes the escapes and the query is read as text.
+ESCAPED_QUERIES = [
+    ("contact=mara.kov%2Btrade%40fastmail.com", L.EMAIL),
+    ("q=%2B44%207911%20123456", L.PHONE),
+    ("q=GB82%20WEST%201234%205698%207654%2032", L.IBAN),
+    ("to=mara%EF%BC%A0fastmail.com", L.EMAIL),  # a full-width at sign
+    ("m=" + "%0A".join(["abandon"] * 11 + ["about"]), L.SEED_PHRASE),  # one word a line
+]
+
+
+@pytest.mark.parametrize(("query", "label"), ESCAPED_QUERIES)
+def test_percent_escaped_query_values_are_removed(query: str, label: Label) -> None:
+    text = f"opened https://my.example.org/cb?{query}&lang=en and got a 500"
+    result = redact(text)
+    assert label in {s.label for s in result.spans}, result.text
+    assert result.text.startswith("opened https://my.example.org/cb?"), result.text
+    assert result.text.endswith("&lang=en and got a 500"), result.text
+
+
+def test_canonical_offsets_cover_percent_escapes() -> None:
+    text = "to=W%C3%B3jcik%20x%40y.io%ZZ%0"
+    canon = canonicalize(text)
+    assert canon.text == "to=Wojcik x@y.io%ZZ%0"
+    at = canon.text.index("o", 4)
+    assert text[slice(*canon.to_original(at, at + 1))] == "%C3%B3"
+    start, end = canon.to_original(canon.text.index("x@"), canon.text.index("%Z"))
+    assert text[start:end] == "x%40y.io"
+
+
+# A line break that cuts a token in two (a narrow screen copied): the pieces read as one.
+CUT_BY_A_BREAK = [
+    ("mail me at mara.k\nov@fastmail.com", L.EMAIL, "mara.k\nov@fastmail.com"),
+    ("whitelist 203.0.1\n13.77 only", L.IP_ADDRESS, "203.0.1\n13.77"),
+    ("my telegram: mara_f\nx9 thanks", L.TELEGRAM_HANDLE, "mara_f\nx9"),
+    ("card 5555 5555 55\n55 4444 expired", L.CREDIT_CARD, "5555 5555 55\n55 4444"),
+]
+
+
+@pytest.mark.parametrize(("text", "label", "value"), CUT_BY_A_BREAK)
+def test_a_token_cut_by_a_line_break_is_removed_whole(text: str, label: Label, value: str) -> None:
+    spans = redact(text).spans
+    start = text.index(value)
+    assert [(s.start, s.end, s.label) for s in spans] == [(start, start + len(value), label)]
+
+
 def test_canonical_offsets_cover_zero_width_characters() -> None:
     text = f"card 4111{ZW}1111\u200d1111\u20601111 ok"
     canon = canonicalize(text)
@@ -191,6 +237,8 @@ DECOYS = [
     "see https://etherscan.io/block/19000000 and t.me/binance",
     "is it safe to keep my seed phrase in a password manager?",
     "RSI 14 EMA 200 MACD 12 26 9 on the 1h",
+    "/alert ETH 2,864\nhow long should a strong password be?",  # a line ends, no token cut
+    "bought at 54.1\nsold at 55.2\n65000\n65100",
 ]
 
 

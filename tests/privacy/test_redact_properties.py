@@ -31,6 +31,10 @@ FRAGMENTS = [
     " ",
     "\n",
     ", ",
+    # percent-escapes, decoded by the canonical form (URL queries), broken ones too
+    "https://ex.org/cb?q=mara%40fastmail.com&to=%2B44%207911%20123456",
+    "%E2%80%8B%0A%C3%B3%2",
+    "%",
 ]
 # Invisible and look-alike characters the canonical form removes or folds: zero-width,
 # bidi controls, soft hyphen, variation selector, Cyrillic/Greek homoglyphs, full-width,
