@@ -40,8 +40,8 @@ class Runtime(Protocol):
     def services(self) -> Services: ...
 
 
+# Send `reply` to chat `chat_id`; return False when it should be retried later.
 Notify = Callable[[int, Reply], Awaitable[bool]]
-"""Send `reply` to chat `chat_id`; return False when it should be retried later."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +92,8 @@ async def propose_from_watches(runtime: Runtime, notify: Notify) -> None:
             text = trigger_refused(item.trigger, reason, who.language, who.zone)
             reply = Reply(text=text)
         else:
-            shown = await proposal_card(services, watch.user_id, item.proposal)
+            card = item.proposal
+            shown = await proposal_card(services, watch.user_id, card, who.language, who.zone)
             facts = trigger_text(item.trigger, who.language, who.zone)
             reply = Reply(text=f"{facts}\n\n{shown.text}", buttons=shown.buttons)
         if not await notify(watch.chat_id, reply):  # the next run proposes afresh
@@ -115,7 +116,8 @@ async def settle_trades(runtime: Runtime, notify: Notify) -> None:
     for change in changes:
         symbol = change.order.symbol
         steps = await service.display_steps(change.user_id, (symbol,))
-        text = outcome_text(change, steps.get(symbol, Steps()))
+        who = reader(runtime.services, change.user_id)
+        text = outcome_text(change, steps.get(symbol, Steps()), who.language)
         if not await notify(change.chat_id, Reply(text=text)):
             log.warning("order outcome not delivered order=%s", change.order.id)
     if expired or changes:
