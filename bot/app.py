@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from bot.core.clock import Clock, utc_now
 from bot.core.conversation import Request
+from bot.core.prefs import PrefsService
 from bot.core.registry import Conversation, Registry
 from bot.core.residency import open_engine
 from bot.core.services import Closer, Services, TurnHook, UserDataOwner
@@ -22,6 +23,7 @@ from bot.features.privacy import handlers as privacy
 from bot.features.qa import handlers as qa
 from bot.features.qa.answering import Answerer, ConversationMemory
 from bot.features.qa.facts import MarketFacts
+from bot.features.settings import handlers as settings_commands
 from bot.features.ta import handlers as ta
 from bot.features.trading import handlers as trading
 from bot.settings import LlmBackend, MarketSource, Settings
@@ -37,7 +39,7 @@ from trading.watches import WatchService
 
 # Intents are tried in registration order: trading, watch rules ("when ETH RSI drops below
 # 30 ... propose buying ...", before TA reads it as a question) and TA before the Q&A fallback.
-FEATURES = (help_commands, privacy, trading, alerts, ta, admin, qa)
+FEATURES = (help_commands, privacy, settings_commands, trading, alerts, ta, admin, qa)
 
 
 def build_registry() -> Registry:
@@ -105,6 +107,8 @@ def build_services(
     alerts_service = _build_alerts(parts, market)
     watches = _build_watches(parts, market, trading_service)
     model, answers = _build_qa(parts, market, overrides)
+    prefs = PrefsService(engine, privacy.pseudonym, clock)
+    parts.owners.append(prefs)
     return Services(
         settings=settings,
         engine=engine,
@@ -116,6 +120,7 @@ def build_services(
         watches=watches,
         chat_model=model,
         answers=answers,
+        prefs=prefs,
         clock=clock,
         user_data_owners=parts.owners,
         turn_hooks=parts.hooks,

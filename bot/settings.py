@@ -34,6 +34,11 @@ class MarketSource(StrEnum):
     EXCHANGE = "exchange"
 
 
+class ConsoleLanguage(StrEnum):
+    EN = "en"
+    JA = "ja"
+
+
 class LogFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
@@ -132,6 +137,10 @@ class Settings(BaseSettings):
         description="Hosts allowed off this machine (database, LLM, proxies, overrides).",
     )
     console_user_id: int = Field(1, description="User id the terminal chat acts as.")
+    console_language: ConsoleLanguage = Field(
+        ConsoleLanguage.EN,
+        description="Language of the terminal chat: en or ja (a /lang choice overrides it).",
+    )
     log_level: str = Field("INFO", description="Root log level.")
     log_format: LogFormat = Field(LogFormat.TEXT, description="text or json log lines.")
     encryption_key: SecretStr | None = Field(

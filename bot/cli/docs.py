@@ -21,10 +21,12 @@ from annotated_types import Ge, Gt, Le, Lt
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from bot.core.i18n import ENGLISH, t
 from bot.core.registry import Access, Registry
 from bot.settings import Settings, _env_name
 
 ROOT = Path(__file__).resolve().parents[2]
+_CATALOG_KEY = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+$")
 GENERATED_NAMES = ("docs/configuration.md", "docs/commands.md")
 REGENERATE = ".venv/bin/python -m bot.cli.docs"
 _BANNER = (
@@ -187,12 +189,17 @@ def _where(func: Callable[..., object]) -> str:
     return code(f"{func.__module__}.{qualname}")
 
 
+def _english(text: str) -> str:
+    """Return a catalog key's English entry (a summary or usage), other text as it is."""
+    return t(ENGLISH, text) if _CATALOG_KEY.match(text) else text
+
+
 def _bot_commands(registry: Registry) -> list[str]:
     rows = []
     for cmd in registry.commands.values():
-        usage = f"/{cmd.name} {cmd.usage}".strip()
+        usage = f"/{cmd.name} {_english(cmd.usage)}".strip()
         hidden = " (not listed in /help)" if cmd.hidden else ""
-        what = cell(cmd.summary) + hidden
+        what = cell(_english(cmd.summary)) + hidden
         rows.append(row(code(usage), _WHO[cmd.access], what, _where(cmd.handler)))
     intro = (
         "The same in Telegram and the terminal chat; `/help` and Telegram's command menu list\n"

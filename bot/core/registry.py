@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Generic, TypeVar
 
 from bot.core.conversation import MAX_MESSAGE_CHARS, Handled, Reply, Request, Response, Streamed
 from bot.core.errors import UserError
-from bot.core.i18n import language_for, t
+from bot.core.i18n import t
 from bot.core.services import Services, TurnHook
 from privacy.streaming import redacted_stream
 
@@ -32,6 +32,8 @@ class Access(StrEnum):
 
 CommandHandler = Callable[[Services, Request, str], Awaitable[Handled]]
 CallbackHandler = Callable[[Services, Request, str], Awaitable[Handled]]
+# Called after a private chat's message is answered; it may add one more reply (an offer).
+Followup = Callable[[Services, Request, Sequence[Response]], Awaitable[Reply | None]]
 T = TypeVar("T")
 
 
@@ -74,6 +76,7 @@ class Registry:
     callbacks: dict[str, CallbackRoute] = field(default_factory=dict)
     intents: list[Intent[object]] = field(default_factory=list)
     fallback: CommandHandler | None = None
+    followups: list[Followup] = field(default_factory=list)
 
     def command(self, cmd: Command) -> None:
         if cmd.name in self.commands:
@@ -87,6 +90,9 @@ class Registry:
 
     def intent(self, intent: Intent[T]) -> None:
         self.intents.append(intent)  # type: ignore[arg-type]
+
+    def followup(self, followup: Followup) -> None:
+        self.followups.append(followup)
 
     def visible_commands(self, *, admin: bool) -> list[Command]:
         """Return the commands to show in /help and the Telegram menu."""
@@ -153,7 +159,7 @@ class Conversation:
 
     async def handle(self, req: Request) -> list[Response]:
         """Answer one request; a UserError becomes a short reply, never a crash."""
-        req = replace(req, language=language_for(req.language))
+        req = self.services.prefs.resolve(req)  # the user's /lang and /tz, else Telegram's
         try:
             responses = await self._route(req)
         except UserError as err:
@@ -164,8 +170,18 @@ class Conversation:
         responses = [shown_redacted(r) for r in responses]
         observed = req.callback_data is None and req.text.strip() and responses
         if observed and self.services.turn_hooks:
-            return await self._observe(req, responses)
+            responses = await self._observe(req, responses)
+        if observed and req.is_private:  # after the hooks: an offer is no part of the turn
+            responses += await self._followed(req, responses)
         return responses
+
+    async def _followed(self, req: Request, responses: list[Response]) -> list[Response]:
+        extra: list[Response] = []
+        for followup in self.registry.followups:
+            reply = await followup(self.services, req, responses)
+            if reply is not None:
+                extra.append(reply)
+        return extra
 
     async def _observe(self, req: Request, responses: list[Response]) -> list[Response]:
         """Run the turn hooks once the reply text is final (after streaming, if any)."""

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from bot.core.clock import Clock, utc_now
 from bot.core.conversation import Request
+from bot.core.prefs import PrefsService
 from bot.features.admin.service import AdminService
 from bot.features.qa.answering import Answerer
 from bot.settings import Settings
@@ -61,6 +62,7 @@ class Services:
     watches: WatchService
     chat_model: ChatModel
     answers: Answerer
+    prefs: PrefsService
     clock: Clock = utc_now
     started_at: datetime = field(default_factory=utc_now)
     user_data_owners: list[UserDataOwner] = field(default_factory=list)
