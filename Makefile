@@ -18,7 +18,7 @@ DATA_DIR := $(or $(QNABOT_DATA_DIR),var)
 MODEL := $(DATA_DIR)/models/SmolLM2-135M-Instruct.Q4_1.gguf
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench setup lint clean-venv browser
+.PHONY: run test bench setup lint clean-venv browser fonts
 
 ## run: set everything up, migrate, start the bot (Telegram if TELEGRAM_BOT_TOKEN, else terminal chat)
 run: setup
@@ -42,7 +42,7 @@ lint: setup
 # Message catalogs (gettext .po, one domain per feature) compiled to .mo at build time.
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard bot/locale/*/LC_MESSAGES/*.po))
 
-setup: $(STAMP) $(MODEL) $(CATALOGS)
+setup: $(STAMP) $(MODEL) $(CATALOGS) fonts
 
 %.mo: %.po | $(STAMP)
 	$(BIN)/pybabel --quiet compile -i $< -o $@
@@ -53,6 +53,12 @@ setup: $(STAMP) $(MODEL) $(CATALOGS)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 browser:
 	command -v chromium >/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y chromium chromium-driver)
+
+# A Japanese-capable font for chart labels (Debian's IPA Gothic), installed only when
+# fontconfig finds none. Without one the charts keep English labels (bot.core.charts), never
+# boxes for missing glyphs, so a machine where apt cannot run still sets up.
+fonts:
+	@[ -n "$$(fc-list :lang=ja 2>/dev/null)" ] || ($(SUDO) apt-get update && $(SUDO) apt-get install -y fonts-ipafont-gothic) || echo "no Japanese font could be installed: charts will show English labels"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -12,6 +12,7 @@ from collections.abc import Awaitable
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
 
+from bot.core.charts import equity_labels
 from bot.core.conversation import Attachment, Handled, Reply, Request
 from bot.core.errors import UserError
 from bot.core.i18n import t
@@ -219,7 +220,9 @@ async def cmd_pnl(services: Services, req: Request, _args: str) -> Handled:
     text = render_portfolio.pnl(result, req.lang)
     if len(result.curve) < 2:
         return Reply(text=text)
-    png = await asyncio.to_thread(curve_png, result.curve)
+    # the chart's words in the reader's language (English if no font draws them)
+    labels = await asyncio.to_thread(equity_labels, "USDT", req.lang, req.zone, req.received_at)
+    png = await asyncio.to_thread(curve_png, result.curve, "USDT", labels)
     caption = render_portfolio.pnl_caption(result, req.lang)
     return Reply(text=text, image=Attachment(png, "pnl.png", caption))
 
