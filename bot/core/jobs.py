@@ -53,8 +53,10 @@ class Reader:
 
 
 def reader(services: Services, user_id: int) -> Reader:
-    """Return the user's chosen language and zone (English and UTC when none was chosen)."""
-    return Reader()
+    """Return the language and zone to write to the user in, from their stored preferences
+    (a job has no request, so no Telegram language_code: bot.core.prefs decides)."""
+    prefs = services.prefs.get(user_id)
+    return Reader(prefs.language_for(None), prefs.zone_name)
 
 
 @dataclass(frozen=True, slots=True)
