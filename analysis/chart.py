@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 
     import pandas as pd
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from analysis.frame import Ohlcv
 
 BASE_FONTS = ("DejaVu Sans",)
 
@@ -101,6 +104,57 @@ def _time_labels(ax: Axes, ts: np.ndarray, timeframe: str, zone: str) -> None:
     ax.set_xticklabels(_stamps([ts[i] for i in ticks], zone, fmt))
 
 
+def _price_panel(
+    ax: Axes,
+    x: np.ndarray,
+    c: Ohlcv,
+    arrays: dict[str, np.ndarray],
+    tail: slice,
+    words: ChartLabels,
+) -> None:
+    _candles(ax, x, c.open[tail], c.high[tail], c.low[tail], c.close[tail])
+    for name, colour, style in (
+        ("ema_50", "#1f77b4", "-"),
+        ("ema_200", "#9467bd", "-"),
+        ("bb_upper", "#888888", "--"),
+        ("bb_lower", "#888888", "--"),
+    ):
+        label = {"ema_50": "EMA50", "ema_200": "EMA200", "bb_upper": words.bollinger}.get(name)
+        ax.plot(x, arrays[name][tail], color=colour, linestyle=style, linewidth=1.3, label=label)
+    ax.legend(loc="upper left", prop={"family": list(words.fonts), "size": 11})
+
+
+def _indicator_panels(
+    axes: Sequence[Axes],
+    x: np.ndarray,
+    c: Ohlcv,
+    arrays: dict[str, np.ndarray],
+    tail: slice,
+    words: ChartLabels,
+) -> None:
+    """Draw volume, RSI and MACD on the three lower panels."""
+    volume, rsi, macd = axes
+    up = c.close[tail] >= c.open[tail]
+    _bars(volume, x, c.volume[tail], np.where(up, UP, DOWN))
+    volume.set_ylim(bottom=0)
+    rsi.plot(x, arrays["rsi_14"][tail], color="#d62728", linewidth=1.3)
+    rsi.axhline(70, color="#999999", linestyle=":")
+    rsi.axhline(30, color="#999999", linestyle=":")
+    rsi.set_ylim(0, 100)
+    hist = arrays["macd_hist"][tail]
+    _bars(macd, x, hist, np.where(hist >= 0, UP, DOWN))
+    macd.plot(x, arrays["macd"][tail], color="#1f77b4", linewidth=1.2)
+    macd.plot(x, arrays["macd_signal"][tail], color="#ff7f0e", linewidth=1.2)
+    for ax, label in ((volume, words.volume), (rsi, words.rsi), (macd, words.macd)):
+        ax.set_ylabel(label, fontsize=12, fontfamily=list(words.fonts))
+
+
+def _png(fig: Figure) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", pil_kwargs={"compress_level": 3})
+    return buffer.getvalue()
+
+
 def chart_png(
     frame: pd.DataFrame,
     *,
@@ -113,8 +167,6 @@ def chart_png(
     from matplotlib.figure import Figure
 
     words = labels or ChartLabels()
-    font = {"family": list(words.fonts)}
-
     c = to_ohlcv(frame, min_rows=MIN_BARS)
     arrays = indicator_arrays(c)
     tail = slice(max(0, len(c) - bars), len(c))
@@ -123,32 +175,10 @@ def chart_png(
     grid = fig.add_gridspec(4, 1, height_ratios=(5, 1.2, 1.6, 1.6), hspace=0.08)
     price = fig.add_subplot(grid[0])
     axes = [price] + [fig.add_subplot(grid[i], sharex=price) for i in (1, 2, 3)]
-    _candles(price, x, c.open[tail], c.high[tail], c.low[tail], c.close[tail])
-    for name, colour, style in (
-        ("ema_50", "#1f77b4", "-"),
-        ("ema_200", "#9467bd", "-"),
-        ("bb_upper", "#888888", "--"),
-        ("bb_lower", "#888888", "--"),
-    ):
-        label = {"ema_50": "EMA50", "ema_200": "EMA200", "bb_upper": words.bollinger}.get(name)
-        price.plot(x, arrays[name][tail], color=colour, linestyle=style, linewidth=1.3, label=label)
-    price.legend(loc="upper left", prop={**font, "size": 11})
+    _price_panel(price, x, c, arrays, tail, words)
     title = words.title.format(symbol=symbol, timeframe=timeframe)
-    price.set_title(title, fontsize=16, fontfamily=font["family"])
-    up = c.close[tail] >= c.open[tail]
-    _bars(axes[1], x, c.volume[tail], np.where(up, UP, DOWN))
-    axes[1].set_ylim(bottom=0)
-    axes[1].set_ylabel(words.volume, fontsize=12, fontfamily=font["family"])
-    axes[2].plot(x, arrays["rsi_14"][tail], color="#d62728", linewidth=1.3)
-    axes[2].axhline(70, color="#999999", linestyle=":")
-    axes[2].axhline(30, color="#999999", linestyle=":")
-    axes[2].set_ylim(0, 100)
-    axes[2].set_ylabel(words.rsi, fontsize=12, fontfamily=font["family"])
-    hist = arrays["macd_hist"][tail]
-    _bars(axes[3], x, hist, np.where(hist >= 0, UP, DOWN))
-    axes[3].plot(x, arrays["macd"][tail], color="#1f77b4", linewidth=1.2)
-    axes[3].plot(x, arrays["macd_signal"][tail], color="#ff7f0e", linewidth=1.2)
-    axes[3].set_ylabel(words.macd, fontsize=12, fontfamily=font["family"])
+    price.set_title(title, fontsize=16, fontfamily=list(words.fonts))
+    _indicator_panels(axes[1:], x, c, arrays, tail, words)
     for ax in axes:
         ax.yaxis.tick_right()
         ax.tick_params(labelsize=11)
@@ -158,9 +188,7 @@ def chart_png(
         ax.tick_params(labelbottom=False)
     _time_labels(axes[-1], c.timestamp[tail], timeframe, words.zone)
     fig.subplots_adjust(left=0.08, right=0.86, top=0.95, bottom=0.05)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", pil_kwargs={"compress_level": 3})
-    return buffer.getvalue()
+    return _png(fig)
 
 
 EQUITY_SIZE_IN = (7.2, 4.8)
@@ -198,6 +226,4 @@ def equity_png(
     ax.tick_params(labelsize=10)
     ax.grid(alpha=0.25)
     fig.subplots_adjust(left=0.04, right=0.86, top=0.9, bottom=0.12)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", pil_kwargs={"compress_level": 3})
-    return buffer.getvalue()
+    return _png(fig)
