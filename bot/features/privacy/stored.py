@@ -20,9 +20,9 @@ _SHAPES: tuple[_Shape, ...] = (
         re.compile(r"Redacted conversation turns kept for fine-tuning: (\d+)\."),
         lambda m: ("kept_turns", int(m[1])),
     ),
-    (re.compile(r"(\d+) price/indicator alert\(s\)\b.*"), lambda m: ("alerts", int(m[1]))),
-    (re.compile(r"(\d+) watch rule\(s\)\b.*"), lambda m: ("watches", int(m[1]))),
-    (re.compile(r"(\d+) recent question\(s\)\b.*"), lambda m: ("memory", int(m[1]))),
+    (re.compile(r"(\d+) price/indicator alert\(s\).*"), lambda m: ("alerts", int(m[1]))),
+    (re.compile(r"(\d+) watch rule\(s\).*"), lambda m: ("watches", int(m[1]))),
+    (re.compile(r"(\d+) recent question\(s\).*"), lambda m: ("memory", int(m[1]))),
     (
         re.compile(
             r"(trade_proposals|trade_orders|paper_balances|paper_orders|exchange_keys"
@@ -31,7 +31,7 @@ _SHAPES: tuple[_Shape, ...] = (
         lambda m: (m[1], int(m[2])),
     ),
 )
-_OWNERS = frozenset({"trading", "alerts", "watches", "privacy", "conversation memory"})
+_OWNERS = frozenset({"trading", "alerts", "watches", "privacy", "settings", "conversation memory"})
 
 
 def owner_name(name: str, language: str) -> str:
