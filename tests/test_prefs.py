@@ -39,11 +39,26 @@ def rows(engine: Engine) -> list[tuple[object, ...]]:
 def test_nothing_chosen_reads_as_telegram_language_and_utc(engine: Engine) -> None:
     prefs = service(engine)
     assert prefs.get(USER) == NOTHING
-    req = prefs.resolve(Request(user_id=USER, chat_id=USER, language="ja-JP"))
-    assert (req.lang, req.zone) == ("ja", "UTC")
+    req = prefs.resolve(Request(user_id=USER, chat_id=USER, language="en-GB"))
+    assert (req.lang, req.zone) == ("en", "UTC")
     req = prefs.resolve(Request(user_id=USER, chat_id=USER, language=None))
     assert (req.lang, req.zone) == ("en", "UTC")
-    assert rows(engine) == []  # reading stores nothing
+    assert rows(engine) == []  # an English reader with no choice stores nothing
+
+
+def test_the_apps_language_is_kept_for_messages_nobody_asked_for(engine: Engine) -> None:
+    prefs = service(engine)
+    req = prefs.resolve(Request(user_id=USER, chat_id=USER, language="ja-JP"))
+    assert (req.lang, req.zone) == ("ja", "UTC")
+    later = service(engine)  # a job after a restart: no language_code to go by
+    assert later.get(USER).language_for(None) == "ja"
+    assert later.get(USER).language_for("en") == "en"  # the app's current code wins
+    [row] = rows(engine)
+    assert "ja" in row
+    later.resolve(Request(user_id=USER, chat_id=USER, language="en"))
+    assert service(engine).get(USER).language_for(None) == "en"
+    later.set_language(USER, "ja")
+    assert service(engine).get(USER).language_for("en") == "ja"  # the choice beats all
 
 
 def test_choices_persist_under_the_pseudonym_and_survive_a_restart(engine: Engine) -> None:
@@ -95,13 +110,13 @@ async def test_mydata_lines_and_erasure(engine: Engine) -> None:
     prefs.set_zone(USER, "Europe/London")
     prefs.claim_zone_offer(USER)
     assert await prefs.describe_user(USER) == [
-        "Language: not chosen (your app's language is used).",
+        "Language: English (your app's language; not chosen with /lang).",
         "Time zone: Europe/London (chosen with /tz).",
         "The offer to show Japan time was made.",
     ]
     prefs.resolve(Request(user_id=USER, chat_id=USER, language="ja"))  # a Japanese reader
     assert (await prefs.describe_user(USER))[:2] == [
-        "表示言語: 未設定（アプリの言語設定に合わせています）",
+        "表示言語: 日本語（アプリの言語設定に合わせています）",
         "タイムゾーン: Europe/London（/tz で設定）",
     ]
     prefs.set_language(USER, "en")

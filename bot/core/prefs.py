@@ -39,24 +39,35 @@ class PrefsRow(SQLModel, table=True):
     language: str | None = Field(default=None, max_length=8)
     zone: str | None = Field(default=None, max_length=64)
     zone_offered: bool = False
+    seen_language: str | None = Field(default=None, max_length=8)
     updated_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
 class Prefs:
-    """What a user chose: None means "not chosen" (Telegram's language; UTC)."""
+    """What a user chose: None means "not chosen" (Telegram's language; UTC).
+
+    `seen_language` is the language the user's app last asked for (kept only when it is not
+    English), so messages nobody asked for (alerts, order updates) are written in it too.
+    """
 
     language: str | None = None
     zone: str | None = None
     zone_offered: bool = False
+    seen_language: str | None = None
 
     @property
     def stored(self) -> bool:
-        return self.language is not None or self.zone is not None or self.zone_offered
+        return any((self.language, self.zone, self.zone_offered, self.seen_language))
 
     def language_for(self, telegram_code: str | None) -> str:
-        """Return the language to answer in: the chosen one, else Telegram's, else English."""
-        return self.language or language_for(telegram_code)
+        """Return the language to answer in: the chosen one, else the app's (Telegram's
+        `language_code`; without one, the last one seen), else English."""
+        if self.language:
+            return self.language
+        if telegram_code:
+            return language_for(telegram_code)
+        return self.seen_language or ENGLISH
 
     @property
     def zone_name(self) -> str:
@@ -87,9 +98,6 @@ class PrefsService:
         self._ttl = cache_ttl_s
         self._monotonic = monotonic
         self._cache: OrderedDict[int, tuple[float, Prefs]] = OrderedDict()
-        # The language each recent user was answered in, so /mydata describes the choices
-        # in the reader's language (owners are called with the user id only).
-        self._read_in: OrderedDict[int, str] = OrderedDict()
 
     def get(self, user_id: int) -> Prefs:
         """Return the user's preferences (one primary-key read, cached for a few seconds)."""
@@ -106,12 +114,15 @@ class PrefsService:
     def resolve(self, req: Request) -> Request:
         """Return the request with the user's language and zone filled in."""
         prefs = self.get(req.user_id)
-        language = prefs.language_for(req.language)
-        self._read_in[req.user_id] = language
-        self._read_in.move_to_end(req.user_id)
-        if len(self._read_in) > CACHE_USERS:
-            self._read_in.popitem(last=False)
-        return replace(req, language=language, zone=prefs.zone_name)
+        if req.language and prefs.language is None:
+            prefs = self._seen(req.user_id, prefs, language_for(req.language))
+        return replace(req, language=prefs.language_for(req.language), zone=prefs.zone_name)
+
+    def _seen(self, user_id: int, prefs: Prefs, language: str) -> Prefs:
+        """Keep the app's language when it changed (English alone needs no row)."""
+        if language == (prefs.seen_language or ENGLISH):
+            return prefs
+        return self._write(user_id, seen_language=None if language == ENGLISH else language)
 
     def set_language(self, user_id: int, language: str | None) -> Prefs:
         """Choose "en" or "ja" (None: follow Telegram's language again)."""
@@ -148,17 +159,15 @@ class PrefsService:
         return True
 
     async def describe_user(self, user_id: int) -> list[str]:
-        """Describe the stored choices in the language the user last read (else English)."""
+        """Describe the stored choices in the user's language (the chosen one, else the app's)."""
         self._cache.pop(user_id, None)
         prefs = self.get(user_id)
         if not prefs.stored:
             return []
-        lang = prefs.language or self._read_in.get(user_id, ENGLISH)
-        if prefs.language:
-            chosen = t(lang, f"settings.lang.name_{prefs.language}")
-            lines = [t(lang, "settings.mydata.language", language=chosen)]
-        else:
-            lines = [t(lang, "settings.mydata.language_auto")]
+        lang = prefs.language_for(None)
+        name = t(lang, f"settings.lang.name_{lang}")
+        key = "settings.mydata.language" if prefs.language else "settings.mydata.language_auto"
+        lines = [t(lang, key, language=name)]
         if prefs.zone:
             lines.append(t(lang, "settings.mydata.zone", zone=prefs.zone))
         else:
@@ -170,7 +179,6 @@ class PrefsService:
     async def forget_user(self, user_id: int) -> int:
         """Delete the user's row; return 1 if there was one."""
         self._cache.pop(user_id, None)
-        self._read_in.pop(user_id, None)
         with self._engine.begin() as conn:
             gone = conn.execute(
                 delete(PrefsRow).where(col(PrefsRow.pseudonym) == self._pseudonym(user_id))
@@ -207,4 +215,4 @@ class PrefsService:
 
 
 def _prefs(row: PrefsRow) -> Prefs:
-    return Prefs(language=row.language, zone=row.zone, zone_offered=row.zone_offered)
+    return Prefs(row.language, row.zone, row.zone_offered, row.seen_language)
