@@ -55,6 +55,7 @@ async def _chat(settings: Settings) -> None:
             sys.stdout,
             user_id=settings.console_user_id,
             outbox=settings.data_dir / "outbox",
+            language=settings.console_language.value,
         )
     finally:
         await runtime.close()
