@@ -145,3 +145,64 @@ def test_japanese_wording_of_errors() -> None:
     assert say(te.InsufficientFunds("no"), "ja") == "この注文に使える残高が足りません。"
     supported = say(te.UnsupportedTimeframe("ETH/USDT", "5m", ("1h", "4h")), "ja")
     assert supported == "ETH/USDT の 5m 足は現在ありません。使える時間足: 1h、4h。"
+
+
+def _raised(call) -> Exception:  # type: ignore[no-untyped-def]
+    try:
+        call()
+    except Exception as err:
+        return err
+    raise AssertionError("nothing raised")
+
+
+def test_coded_refusals_are_worded_from_their_code_and_numbers_in_each_language() -> None:
+    from datetime import UTC, datetime
+
+    from trading.amounts import parse_amount
+    from trading.ports import Side
+    from trading.risk import RiskLimits, TradeFacts, check
+
+    facts = TradeFacts(
+        side=Side.BUY,
+        notional=Decimal("1234.56789"),
+        has_stop=True,
+        opens_new_position=True,
+        open_positions=0,
+        realized_today=Decimal(0),
+        recent_results=(),
+        min_notional=Decimal(5),
+        now=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    risk = _raised(lambda: check(RiskLimits(), facts))
+    assert str(risk) == "max order size: order value 1234.57 > 1000"  # logs stay English
+    assert say(risk) == "Refused by the risk rule “max order size”: order value 1234.57 > 1000."
+    assert (
+        say(risk, "ja")
+        == "1回あたりの注文上限を超えるため、見送りました（注文額 1234.57、上限 1000）。"
+    )
+    comma = _raised(lambda: parse_amount("1,5"))
+    assert say(comma) == (
+        "I can't use that number: write amounts without commas, with a dot for decimals (2.5)."
+    )
+    assert "カンマ" in say(comma, "ja")
+    digits = _raised(lambda: parse_amount("1" * 32))
+    assert (
+        say(digits, "ja") == "その数値は使えません: 32 桁もの数量は取引できる大きさではありません。"
+    )
+    live = te.LiveTradingError("no exchange key: use /connect first", code="no_key")
+    assert say(live) == "no exchange key: use /connect first"
+    assert say(live, "ja").startswith("取引所のAPIキーが登録されていません。")
+    assert say(te.AlreadyDecided("rejected"), "ja") == "この提案はすでに却下済みです。"
+    # a code without an entry falls back to the class's wording
+    odd = te.RiskRejected("max order size", "max order 10 USDT", code="nope")
+    assert say(odd) == "Refused by the risk rule “max order size”: max order 10 USDT."
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_coded_entry_fills_with_its_fields(language: str) -> None:
+    from tests.i18n.test_catalogs import entries
+
+    for key, text in entries("errors", "en").items():
+        if key.count(".") == 2:
+            fields = {name: "1" for name in placeholders(text)}
+            assert template(key, language).format_map(fields).strip(), key

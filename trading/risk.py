@@ -85,14 +85,14 @@ def check(limits: RiskLimits, facts: TradeFacts) -> None:
             Rule.MIN_NOTIONAL,
             f"order value {value} < {facts.min_notional}",
             code="min_notional",
-            fields={"value": facts.notional, "limit": facts.min_notional},
+            fields={"value": Decimal(value), "limit": facts.min_notional},
         )
     if facts.side is Side.BUY and facts.notional > limits.max_notional:
         raise RiskRejected(
             Rule.MAX_NOTIONAL,
             f"order value {value} > {limits.max_notional}",
             code="max_notional",
-            fields={"value": facts.notional, "limit": limits.max_notional},
+            fields={"value": Decimal(value), "limit": limits.max_notional},
         )
     if -facts.realized_today >= limits.max_daily_loss:
         raise RiskRejected(

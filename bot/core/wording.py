@@ -6,7 +6,7 @@ error's own fields (`{symbol}` of `UnknownSymbol`, `{status}` of `AlreadyDecided
 `{message}` (the error's fixed text, for the few reasons the raising package words itself),
 or context the caller passes (`CONTEXT`). An error that carries a `code` (and `fields`, its
 numbers) is worded by the entry `<its key>.<code>` first ("errors.risk_rejected.max_notional"),
-numbers formatted for the language; without such an entry, as below. The error's class is
+numbers as typed (`formats.figure`); without such an entry, as below. The error's class is
 looked up first, then its bases in order; an entry whose placeholders the caller cannot fill
 is skipped for the next base, so a reply is always whole. Sequences are joined with ", "
 (、 in Japanese). Texts never hold raw user text: only symbols, timeframes and counts.
@@ -105,7 +105,7 @@ def _coded(err: Exception, language: str) -> str | None:
         return None
     given = getattr(err, "fields", None)
     fields = {
-        name: formats.number(value, language) if isinstance(value, Decimal | int) else value
+        name: formats.figure(value, language) if isinstance(value, Decimal | int) else value
         for name, value in (given.items() if isinstance(given, Mapping) else ())
     }
     for klass in type(err).__mro__:
