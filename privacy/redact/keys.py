@@ -94,6 +94,23 @@ SPACED_RE = re.compile(
     r"(?<![A-Za-z0-9#$€£¥.,])(?=[A-Za-z0-9]{3,8}\s{1,3}[A-Za-z0-9]{3,8}\s{1,3}[A-Za-z0-9]{3,8}\s)"
     rf"(?:{_SPACED_GROUPS})(?![A-Za-z0-9])"
 )
+# ... or by one separator repeated between groups of one length whose characters may hold
+# a key's own `_`/`-` (`sk_|liv|e_m|fUU|…`, `xox.b-8.222.…`, `hf_E HgGO KP0a …`): how a key
+# is split to be read out or to slip past a filter.
+_KEY_CHAR = "[A-Za-z0-9_-]"
+REGULAR_RE = re.compile(
+    rf"(?<!{_KEY_CHAR})(?:"
+    + "|".join(
+        rf"{_KEY_CHAR}{{{n}}}(?P<s{n}>[ |/•·.:_-]){_KEY_CHAR}{{{n}}}"
+        rf"(?:(?P=s{n}){_KEY_CHAR}{{{n}}}){{2,}}(?:(?P=s{n}){_KEY_CHAR}{{1,{n}}})?"
+        for n in (4, 3, 5, 6)
+    )
+    + rf")(?!{_KEY_CHAR})"
+)
+# ... or a long digit chain whatever its separators (`5274-.234-4.21-74.3-009`): only the
+# checksum detectors read the joined view, so a price list or a date cannot pass by chance.
+DIGIT_CHAIN_RE = re.compile(r"(?<![\w.,/-])\d{1,6}(?:[-._/|•·]{1,3}\d{1,6}){2,}(?!\w)")
+_CHAIN_SEP_RE = re.compile(r"[-._/|•·]+")
 _BREAK_RE = re.compile(r"[ \t]*\n[ \t]*")
 _GROUP_SEP_RE = re.compile(_SEP)
 UUID_SHAPE_RE = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
@@ -116,9 +133,32 @@ def joined_view(text: str) -> Canonical | None:
                 offset = m.start() + start
                 cuts += [_shift(s.span(), offset) for s in _GROUP_SEP_RE.finditer(chain)]
                 break
+    cuts += _regular_cuts(text)
+    for m in DIGIT_CHAIN_RE.finditer(text):
+        if sum(c.isdigit() for c in m.group()) >= 12:
+            cuts += [_shift(s.span(), m.start()) for s in _CHAIN_SEP_RE.finditer(m.group())]
     if not cuts:
         return None
     return _cut(text, sorted(set(cuts)))
+
+
+def _regular_cuts(text: str) -> list[tuple[int, int]]:
+    """Return the separators of chains of equal groups that read as one random token."""
+    cuts: list[tuple[int, int]] = []
+    for m in REGULAR_RE.finditer(text):
+        n = next(int(k[1:]) for k, v in m.groupdict().items() if v is not None)
+        sep = m.group(f"s{n}")
+        chars = m.group()
+        body = "".join(chars[i : i + n] for i in range(0, len(chars), n + 1))
+        digits = sum(c.isdigit() for c in body)
+        upper = sum(c.isupper() for c in body)
+        lower = sum(c.islower() for c in body)
+        random_like = digits >= 1 and upper + lower >= 1
+        if sep == " ":
+            random_like = digits >= 2 and upper >= 2 and lower >= 2
+        if random_like and not UUID_SHAPE_RE.search(chars):
+            cuts += [(m.start() + i, m.start() + i + 1) for i in range(n, len(chars), n + 1)]
+    return cuts
 
 
 # A line break inside a token (`lindqvist_ngozi\n＠docomo.ne.jp`, `216.56.2\n15.237`): the

@@ -32,7 +32,9 @@ _HAN = "\u3400-\u9fff"
 WORD_RE = re.compile(rf"[^\W\d_{_KANA}{_HAN}]+|[\u3040-\u309f\u30fc]+|[{_HAN}]")
 _GAP = r"[\s,;.:)(\[\]\-/|•·_#*>\"'、\d]"
 GAP_RE = re.compile(_GAP + "{1,12}")
-SPLIT_GAP_RE = re.compile(r"[ \-_]{1,2}")  # a space or hyphen typed inside one word
+# a space, hyphen or other one-character separator typed inside one word (`aban don`,
+# `bl|ind|joke` when the separator between words is the one inside them too)
+SPLIT_GAP_RE = re.compile(r"[ \-_|./•·]{1,2}")
 
 
 @cache

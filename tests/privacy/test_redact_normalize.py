@@ -205,6 +205,12 @@ KEY_MATERIAL = [
     ("\n".join(f"{i}. abandon" for i in range(1, 12)) + "\n12. about", L.SEED_PHRASE),
     ("\u3000".join(["あいこくしん"] * 11 + ["あおぞら"]), L.SEED_PHRASE),
     ("ábaco " * 11 + "abierto", L.SEED_PHRASE),
+    ("billing uses sk_|liv|e_a|1B2|c3D|4e5|F6g|7H8|i9J", L.API_KEY),  # a key's own `_` inside
+    ("token xox.b-1.234.567.890.1-a.Bc2.De3.Fg4", L.API_KEY),
+    ("hf_a B1c2 D3e4 F5g6 H7i8 J9k0 L1m2 N3o4", L.API_KEY),
+    ("card 5555-.555-5.55-55.4-444", L.CREDIT_CARD),  # separators mixed
+    ("card 411_111_111_111_111_1", L.CREDIT_CARD),
+    ("backup words " + "|".join(["aban", "don"] * 11 + ["about"]), L.SEED_PHRASE),
     ("iban: de89 3704 0044 0532 0130 00", L.IBAN),
     ("DE89/3704/0044/0532/0130/00", L.IBAN),
     ("card 4111•1111•1111•1111", L.CREDIT_CARD),
@@ -239,6 +245,8 @@ DECOYS = [
     "RSI 14 EMA 200 MACD 12 26 9 on the 1h",
     "/alert ETH 2,864\nhow long should a strong password be?",  # a line ends, no token cut
     "bought at 54.1\nsold at 55.2\n65000\n65100",
+    "pairs BTC/ETH/SOL/XRP/ADA and dates 2024.06.13.2024.07.01",
+    "levels 65000-65100-65200-65300 then 1.5/2.5/3.5/4.5",
 ]
 
 
