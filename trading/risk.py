@@ -119,6 +119,11 @@ def check(limits: RiskLimits, facts: TradeFacts) -> None:
             code="stop_required",
             fields={"limit": limits.stop_required_above},
         )
+    _check_cooldown(limits, facts)
+
+
+def _check_cooldown(limits: RiskLimits, facts: TradeFacts) -> None:
+    """Refuse a buy during the cool-down after a losing streak."""
     remaining = cooldown_left(limits, facts.recent_results, facts.now)
     if remaining is not None and facts.side is Side.BUY:
         minutes = max(1, int(remaining.total_seconds() // 60))
