@@ -70,3 +70,32 @@ async def test_price_command(tg: BotApiServer, bot, clock: MovableClock) -> None
     unknown = "I don't know the symbol DOGE/USDT on this exchange."
     assert (await alice.say("/price DOGE")).text == unknown
     assert (await alice.say("/price")).text.startswith("Usage: /price SYMBOL")
+
+
+async def test_a_japanese_user_is_alerted_in_japanese_and_japan_time(
+    tg: BotApiServer, start_bot, clock: MovableClock
+) -> None:
+    """Telegram says the app is Japanese (no /lang): the alert, its list and the message the
+    job sends later are Japanese, the candle time in the zone the user chose, with the zone."""
+    from tests.i18n.english_words import english_words
+
+    tg.api.languages[ALICE] = "ja"
+    alice = Chat(tg.api, ALICE, ALICE)
+    async with start_bot(alert_check_interval_s=5, market_candle_ttl_s=0):
+        assert "Asia/Tokyo" in (await alice.say("/tz Asia/Tokyo")).text
+        created = await alice.say("/alert BTC below 10000000 5m")
+        assert created.text.startswith(
+            "アラート #1 を設定しました: BTC/USDT の5分足終値が 10000000 を下回る。"
+        )
+        listing = await alice.say("/alerts")
+        assert (
+            listing.text
+            == "設定中のアラート:\n#1 BTC/USDT の5分足終値が 10000000 を下回る — 監視中"
+        )
+        assert [b["text"] for b in listing.buttons] == ["#1 を削除"]
+        seen = tg.api.count(ALICE)
+        clock.advance(minutes=6)  # the candle open at creation closes
+        fired = await tg.api.wait_reply(ALICE, seen, timeout=15)
+    assert fired.text.startswith("🔔 アラート #1: BTC/USDT の5分足終値が 10000000 を下回りました")
+    assert "2024-08-10 21:05 JST に確定した足）。" in fired.text  # 12:05 UTC
+    assert english_words(fired.text.replace(" JST ", " ")) == [], fired.text

@@ -210,3 +210,13 @@ async def test_a_triggered_watch_card_is_japanese(runtime) -> None:
     assert "2024-08-10 21:05 JST に確定した足）。終値は " in card.text
     assert card.buttons  # approve / reject, in Japanese too
     japanese(" ".join(b.label for row in card.buttons for b in row))
+
+
+async def test_price_in_japanese_and_japan_time(runtime) -> None:
+    rt, _clock = runtime
+    quote = japanese(await _say(rt, "/price eth"))
+    assert quote.startswith("ETH/USDT ") and quote.endswith(" JST 時点")
+    assert "2024-08-10 21:00 JST" in quote  # the last closed hour, 12:00 UTC
+    english = await _say(rt, "/price eth", user=ALICE)
+    assert english.endswith("as of 2024-08-10 12:00 UTC")
+    assert english.split(" · ")[0] == quote.split(" · ")[0]  # the same price, the same digits
