@@ -152,12 +152,16 @@ async def test_mydata_lists_every_owner_in_japanese(runtime: Runtime) -> None:
     await say(runtime, data="privacy:on")
     await say(runtime, "RSI とは？")  # a question: the conversation memory keeps it
     await say(runtime, "/alert BTC above 70000")
+    await say(runtime, "/watch BTC rsi<30 1h buy 0.001")
+    await say(runtime, "/buy BTC 0.001")
     reply = await say(runtime, "/mydata")
     japanese(reply.text)
     lines = reply.text.splitlines()
     assert lines[0] == "保存されているあなたのデータ:"
     assert "・プライバシー: モデル改善への会話提供: 同意済み" in lines
     assert any(line.startswith("・アラート: 価格・指標のアラート 1 件") for line in lines)
+    assert any(line.startswith("・監視ルール: 1 件（") for line in lines)
+    assert "・取引: 取引の提案: 1 件" in lines
     assert any(line.startswith("・会話の記憶: 直近の質問") for line in lines)
     assert len([line for line in lines if line.startswith("・")]) >= len(
         runtime.services.user_data_owners
