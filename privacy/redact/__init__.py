@@ -84,6 +84,7 @@ def _find(text: str) -> tuple[tuple[Span, ...], bool]:
     for detect in _DETECTORS:
         cands.extend(detect(ctext))
     cands.extend(_across_breaks(ctext))
+    cands.extend(_inside_quotes(ctext))
     joined = keys.joined_view(ctext)
     if joined is not None:
         for detect in _JOINED_DETECTORS:
@@ -146,6 +147,21 @@ def _pieces_glued(text: str, start: int, end: int) -> bool:
             return False
         pos = piece_end + 1
     return True
+
+
+def _inside_quotes(ctext: str) -> list[Candidate]:
+    """Return what the detectors find once quote marks and backticks around values are
+    removed (a cue word then reaches its value: ``my tg is `mara_fx` ``), one rank below the
+    same finding on the text as written."""
+    view = keys.unquoted_view(ctext)
+    if view is None:
+        return []
+    out = []
+    for detect in _DETECTORS:
+        for c in detect(view.text):
+            start, end = view.to_original(c.start, c.end)
+            out.append(Candidate(start, end, c.label, c.rank - 1, c.strong))
+    return out
 
 
 def _same_kind(text: str, start: int, end: int) -> bool:

@@ -25,7 +25,8 @@ _FIELD = (
     r"(?P<f>private[_ -]?key|priv[_ -]?key|privkey|secret[_ -]?key|secret|seed[_ -]?phrase|seed"
     r"|mnemonic|recovery[_ -]?phrase|ciphertext|api[_ -]?secret|api[_ -]?key|apikey|access[_ -]?key"
     r"|access[_ -]?token|auth[_ -]?token|bearer|token|passphrase|password|passwd|pwd|pin"
-    r"|client[_ -]?secret|wif|xprv|signing[_ -]?key|keystore|credentials?)"
+    r"|client[_ -]?secret|wif|xprv|signing[_ -]?key|keystore|credentials?"
+    r"|(?<![A-Za-z])(?:pass(?:code|key)?|pw))"  # `pass`, `pw`, not `bypass`, `compass`
 )
 FIELD_RE = re.compile(
     r"(?i)(?<![A-Za-z])[\"']?[A-Za-z_]*?" + _FIELD + r"[\"']?\s*(?:[:=]|=>)\s*"
@@ -36,7 +37,8 @@ _FIELD_LABEL = {
     "wif": L.PRIVATE_KEY, "xprv": L.PRIVATE_KEY, "signing": L.PRIVATE_KEY,
     "seed": L.SEED_PHRASE, "mnemonic": L.SEED_PHRASE, "recovery": L.SEED_PHRASE,
     "passphrase": L.PASSWORD, "password": L.PASSWORD, "passwd": L.PASSWORD, "pwd": L.PASSWORD,
-    "pin": L.PASSWORD,
+    "pin": L.PASSWORD, "pass": L.PASSWORD, "passcode": L.PASSWORD, "passkey": L.PASSWORD,
+    "pw": L.PASSWORD,
 }  # fmt: skip
 _NOT_VALUES = frozenset({"null", "none", "true", "false", "undefined", "string", "redacted"})
 
@@ -180,6 +182,22 @@ def unwrapped_view(text: str) -> Canonical | None:
         ):
             continue
         cuts.append((m.end(1), m.end(1) + 1))
+    return _cut(text, cuts) if cuts else None
+
+
+# Quote marks and backticks around a value (`sign as \`Mara Kovacs\``, `my tg is "mara_fx"`,
+# `「…」`): at a token's edge, not an apostrophe inside a word (`don't`).
+_QUOTES = "`\"“”„«»「」『』'‘’"
+_EDGE_QUOTE_RE = re.compile(
+    rf"`|(?:(?<=^)|(?<=[\s(\[=:,]))[{_QUOTES}]+|[{_QUOTES}]+(?=$|[\s,.;:!?)\]])"
+)
+
+
+def unquoted_view(text: str) -> Canonical | None:
+    """Return `text` with the quote marks around values removed, or None when there are none."""
+    if not any(q in text for q in _QUOTES):
+        return None
+    cuts = [m.span() for m in _EDGE_QUOTE_RE.finditer(text)]
     return _cut(text, cuts) if cuts else None
 
 

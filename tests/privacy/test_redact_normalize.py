@@ -211,6 +211,10 @@ KEY_MATERIAL = [
     ("card 5555-.555-5.55-55.4-444", L.CREDIT_CARD),  # separators mixed
     ("card 411_111_111_111_111_1", L.CREDIT_CARD),
     ("backup words " + "|".join(["aban", "don"] * 11 + ["about"]), L.SEED_PHRASE),
+    ('{"pass": "Kx9#pLm2", "ts": 4}', L.PASSWORD),  # short credential field names
+    ('{"pw": "moonlambo"}', L.PASSWORD),
+    ("my tg is `mara_fx9`, message me", L.TELEGRAM_HANDLE),  # a cue, then a quoted value
+    ("ETHを`25枚`持ってます", L.BALANCE),
     ("iban: de89 3704 0044 0532 0130 00", L.IBAN),
     ("DE89/3704/0044/0532/0130/00", L.IBAN),
     ("card 4111•1111•1111•1111", L.CREDIT_CARD),
@@ -247,6 +251,7 @@ DECOYS = [
     "bought at 54.1\nsold at 55.2\n65000\n65100",
     "pairs BTC/ETH/SOL/XRP/ADA and dates 2024.06.13.2024.07.01",
     "levels 65000-65100-65200-65300 then 1.5/2.5/3.5/4.5",
+    "bypass: enabled_for_all, compass=northwest, 'don't' and `BTC/USDT` on the 4h",
 ]
 
 
