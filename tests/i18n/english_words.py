@@ -18,8 +18,8 @@ ABBREVIATIONS = frozenset(
     {"RSI", "MACD", "EMA", "SMA", "MA", "ATR", "NATR", "ADX", "BB", "OCO", "TA", "VWAP", "MFI",
      "CCI", "OBV"}
 )  # fmt: skip
-# units, the time zone, acronyms Japanese uses as they are (API キー, 注文 ID), the bot's name
-UNITS = frozenset({"UTC", "ID", "API", "qnabot"})
+# units, time zone abbreviations, acronyms Japanese uses as is (API キー, 注文 ID), the bot name
+UNITS = frozenset({"UTC", "JST", "ID", "API", "qnabot"})
 ALLOWED = TICKERS | ABBREVIATIONS | UNITS
 # Literal words of a command's syntax, allowed only inside a command span ("/buy BTC 0.01
 # stop 57000", "/limit buy|sell 銘柄 数量 at 価格"): the user types them as they are.
