@@ -11,14 +11,17 @@ import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
+import pandas as pd
 import pytest
 
+from analysis import analyse
 from bot.app import Runtime, open_runtime
 from bot.core.conversation import Reply, Request
 from bot.core.errors import UserError
 from bot.core.i18n import t
 from bot.core.registry import split_callback, split_command
 from bot.core.symbols import SUPPORTED_TIMEFRAMES
+from bot.features.ta import render as ta_render
 from tests.i18n.english_words import english_words, has_japanese
 
 REPLAY_AT = "2024-08-06T00:30:00Z"  # the 00:00 1h candle is still forming
@@ -161,3 +164,18 @@ def test_usage_lists_the_supported_timeframes() -> None:
     shown = "|".join(tf for tf in SUPPORTED_TIMEFRAMES if tf != "1m")
     for language in ("en", "ja"):
         assert t(language, "ta.cmd.symbol_timeframe_usage").endswith(f" [{shown}]")
+
+
+def test_report_on_short_history_names_the_missing_components_in_japanese(
+    btc_1h: pd.DataFrame,
+) -> None:
+    report = analyse(btc_1h.tail(60), symbol="BTC/USDT", timeframe="1h")
+    missing = report.rating.moving_averages.missing + report.rating.oscillators.missing
+    assert "Ichimoku" in missing and "SMA100" in missing
+    text = ta_render.report_text(report, "ja", "Asia/Tokyo")
+    assert "足の本数（60 本）が足りず" in text and "一目均衡表" in text and "SMA100" in text
+    assert english(text) == [], text
+    english_text = ta_render.report_text(report, "en", "UTC")
+    assert f"Only {26 - len(missing)} of 26 rating components have enough candles (60)" in (
+        english_text
+    )

@@ -7,6 +7,7 @@ zone, with the zone.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -134,8 +135,21 @@ def _missing(report: TaReport, language: str) -> str | None:
         have=total - len(missing),
         total=total,
         candles=report.candles,
-        missing=t(language, "ta.list_sep").join(missing),
+        missing=t(language, "ta.list_sep").join(_component(name, language) for name in missing),
     )
+
+
+# Rating components with a name in words (the others are abbreviations: SMA10, RSI14 …).
+_COMPONENTS = frozenset(
+    {"HullMA9", "VWMA20", "Ichimoku", "Stoch14", "AO", "Mom10", "StochRSI", "W%R14"}
+    | {"BBPower13", "UO"}
+)
+
+
+def _component(name: str, language: str) -> str:
+    if name not in _COMPONENTS:
+        return name
+    return t(language, "ta.component." + re.sub(r"[^a-z0-9]", "", name.lower()))
 
 
 def _close_line(report: TaReport, language: str) -> str:
