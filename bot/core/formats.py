@@ -56,7 +56,7 @@ def zone(name: str | None) -> ZoneInfo:
     """Return the IANA zone `name`, UTC when it is empty or unknown."""
     try:
         return ZoneInfo(name or DEFAULT_ZONE)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a directory ("Asia")
         return ZoneInfo(DEFAULT_ZONE)
 
 
@@ -64,7 +64,7 @@ def known_zone(name: str) -> bool:
     """Return True when `name` is an IANA time zone this machine knows."""
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a directory ("Asia")
         return False
     return True
 
