@@ -13,10 +13,11 @@ import pytest
 from bot.app import Overrides, Runtime, open_runtime
 from bot.core.conversation import Reply, Request
 from bot.core.jobs import check_alerts, propose_from_watches
+from bot.features.alerts.render import met_msg, rule_text
 from tests.e2e.harness import MovableClock
 from tests.fakes.replay_market import ReplayMarket
 from tests.i18n.english_words import english_words, has_japanese
-from trading.alerts import AlertKind
+from trading.alerts import AlertKind, AlertRule
 
 TARO, ALICE = 7, 8  # a Japanese reader in Tokyo, an English reader in UTC
 
@@ -220,3 +221,39 @@ async def test_price_in_japanese_and_japan_time(runtime) -> None:
     english = await _say(rt, "/price eth", user=ALICE)
     assert english.endswith("as of 2024-08-10 12:00 UTC")
     assert english.split(" · ")[0] == quote.split(" · ")[0]  # the same price, the same digits
+
+
+async def test_natural_japanese_requests(runtime) -> None:
+    rt, _clock = runtime
+    alert = japanese(await _say(rt, "BTCが70000を超えたら教えて"))
+    assert alert.startswith("アラート #1 を設定しました: BTC/USDT の5分足終値が 70000 を上回る。")
+    watch = japanese(await _say(rt, "ETHのRSIが25を下回ったら30USDT買いを提案して、損切り3%"))
+    assert watch.startswith(
+        "監視ルール #1 を設定しました: ETH/USDT の1時間足 RSI(14) が 25 を下回ると、"
+    )
+    assert "（内容: 30 USDT 分の ETH の買い · 損切り 3% · 1回のみ）" in watch
+
+
+@pytest.mark.parametrize(
+    ("kind", "rule", "met"),
+    [
+        (AlertKind.PRICE_ABOVE, "終値が 30.5 を上回る", "終値が 30.5 を上回りました（終値 28、"),
+        (AlertKind.PRICE_BELOW, "終値が 30.5 を下回る", "終値が 30.5 を下回りました（終値 28、"),
+        (AlertKind.RSI_ABOVE, " RSI(14) が 30.5 を上回る",
+         " RSI(14) が 30.5 を上回りました（RSI 28、"),
+        (AlertKind.RSI_BELOW, " RSI(14) が 30.5 を下回る",
+         " RSI(14) が 30.5 を下回りました（RSI 28、"),
+        (AlertKind.MACD_CROSS_UP, "で MACD(12,26,9) がシグナルを上抜ける（ゴールデンクロス）",
+         "で MACD(12,26,9) がゴールデンクロスしました（MACD 28、"),
+        (AlertKind.MACD_CROSS_DOWN, "で MACD(12,26,9) がシグナルを下抜ける（デッドクロス）",
+         "で MACD(12,26,9) がデッドクロスしました（MACD 28、"),
+    ],
+)  # fmt: skip
+def test_every_rule_kind_reads_in_japanese(kind: AlertKind, rule: str, met: str) -> None:
+    from datetime import UTC, datetime
+
+    alert = AlertRule("BTC/USDT", kind, Decimal("30.50"), "1d")
+    assert japanese(rule_text(alert, "ja")) == f"BTC/USDT の日足{rule}"
+    at = datetime(2024, 8, 10, 15, 0, tzinfo=UTC)
+    said = met_msg(alert, Decimal("28"), at, "Asia/Tokyo").render("ja")
+    assert japanese(said) == f"BTC/USDT の日足{met}2024-08-11 00:00 JST に確定した足）"
