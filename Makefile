@@ -58,7 +58,7 @@ browser:
 # fontconfig finds none. Without one the charts keep English labels (bot.core.charts), never
 # boxes for missing glyphs, so a machine where apt cannot run still sets up.
 fonts:
-	@[ -n "$$(fc-list :lang=ja 2>/dev/null)" ] || ($(SUDO) apt-get update && $(SUDO) apt-get install -y fonts-ipafont-gothic) || echo "no Japanese font could be installed: charts will show English labels"
+	@[ -n "$$(fc-list :lang=ja 2>/dev/null)" ] || ($(SUDO) apt-get update && $(SUDO) apt-get install -y fontconfig fonts-ipafont-gothic) || echo "no Japanese font could be installed: charts will show English labels"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
