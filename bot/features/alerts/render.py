@@ -28,11 +28,6 @@ if TYPE_CHECKING:
 SEP = " · "
 
 
-def plain(value: Decimal) -> str:
-    """Return the number without exponent or trailing zeros (English digits)."""
-    return Figure(value).render(ENGLISH)
-
-
 def _rule_fields(rule: AlertRule) -> dict[str, object]:
     return {
         "symbol": rule.symbol,
@@ -138,11 +133,6 @@ def trade_msg(spec: WatchSpec) -> Text:
         hours = Decimal(f"{spec.cooldown_s / 3600:g}")
         parts.append(msg("alerts.trade.repeats", hours=Figure(hours)))
     return Joined(tuple(parts), sep=SEP)
-
-
-def trade_text(spec: WatchSpec, language: str = ENGLISH) -> str:
-    """Describe the trade a watch proposes in `language`."""
-    return trade_msg(spec).render(language)
 
 
 def watch_text(watch: Watch, language: str) -> str:
