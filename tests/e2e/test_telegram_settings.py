@@ -41,3 +41,18 @@ async def test_lang_switches_the_reply_language(tg: BotApiServer, bot) -> None:
     assert "日本語" in (await chat.say("/lang")).text  # the choice beats language_code=en
     english = await chat.say("/lang en")
     assert english.text == "Done: I will answer you in English from now on."
+
+
+async def test_the_transports_own_replies_follow_the_lang_choice(
+    tg: BotApiServer, start_bot
+) -> None:
+    tg.api.languages[ALICE] = "en"
+    async with start_bot(user_burst=2, user_rate_per_min=1):
+        await Chat(tg.api, ALICE, ALICE).say("/lang ja")
+        for _ in range(4):
+            await tg.api.send_text(ALICE, "/version")
+        await tg.api.wait_reply(ALICE, 1)
+        await asyncio.sleep(0.5)
+        texts = [m.text for m in tg.api.chats[ALICE]]
+        (polite,) = [t for t in texts if "秒ほど待って" in t]  # Japanese, as chosen
+        assert english_words(polite) == []

@@ -113,7 +113,9 @@ def _refusal(context: BotContext, req: Request) -> str | None:
     if verdict.allowed:
         return None
     log.info("user rate limited notify=%s", verdict.notify)
-    return verdict.reply(req.lang) if verdict.notify else ""
+    if not verdict.notify:
+        return ""
+    return verdict.reply(context.services.prefs.resolve(req).lang)  # their /lang choice
 
 
 async def on_callback(update: Update, context: BotContext) -> None:
