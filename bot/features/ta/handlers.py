@@ -45,7 +45,7 @@ SYMBOL_USAGE = "ta.cmd.symbol_usage"
 SYMBOL_TIMEFRAME_USAGE = "ta.cmd.symbol_timeframe_usage"
 
 
-def usage(name: str, *, with_timeframe: bool) -> Msg:
+def usage_line(name: str, *, with_timeframe: bool) -> Msg:
     """Return the usage line of a TA command ("Usage: /ta SYMBOL [5m|…], e.g. /ta BTC 4h")."""
     args = msg(SYMBOL_TIMEFRAME_USAGE if with_timeframe else SYMBOL_USAGE)
     return msg("ta.usage", name=name, args=args, example="BTC 4h" if with_timeframe else "BTC")
@@ -182,7 +182,7 @@ _BY_KIND: dict[AnalysisKind, Show] = {
 
 
 def _command(show: Show, name: str, *, with_timeframe: bool = True) -> CommandHandler:
-    shown = usage(name, with_timeframe=with_timeframe)
+    shown = usage_line(name, with_timeframe=with_timeframe)
 
     async def handler(services: Services, req: Request, args: str) -> Handled:
         symbol, timeframe = parse_target(args, shown, with_timeframe=with_timeframe)
