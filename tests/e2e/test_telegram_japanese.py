@@ -11,7 +11,7 @@ from telegram import BotCommandScopeChat
 
 from bot.app import build_registry
 from bot.transports.telegram.application import described
-from tests.e2e.harness import ADMIN, ALICE, BOB, Chat
+from tests.e2e.harness import ADMIN, ALICE, BOB, Chat, MovableClock
 from tests.fakes.bot_api_server import BotApiServer, SentMessage
 from tests.i18n.english_words import english_words, has_japanese
 
@@ -122,3 +122,23 @@ async def test_a_japanese_user_is_slowed_down_in_japanese(tg: BotApiServer, star
         japanese(polite[0].text)
         stranger = await Chat(api, BOB, BOB).say("/version")  # not on the allow-list
         japanese(stranger.text)
+
+
+async def test_a_fired_alert_a_crash_and_a_stray_button_are_told_in_japanese(
+    tg: BotApiServer, start_bot, clock: MovableClock
+) -> None:
+    api = tg.api
+    api.languages[ALICE] = "ja"
+    alice = Chat(api, ALICE, ALICE)
+    async with start_bot(alert_check_interval_s=5, market_candle_ttl_s=0):
+        await alice.say_all("/start", expect=2)  # first contact: also the Japan time offer
+        japanese((await alice.say("/alert BTC below 10000000 5m")).text)
+        before = api.count(ALICE)
+        clock.advance(minutes=12)  # a 5m candle closes below the level
+        fired = await api.wait_reply(ALICE, before, timeout=15)  # sent by the job, unasked
+        japanese(fired.text)
+        assert "BTC/USDT" in fired.text and "#1" in fired.text
+        crash = await alice.say("/t_crash boom")  # the incident boundary
+        japanese(crash.text)
+        answer = await alice.press(fired, "zzz:1")  # a button that means nothing
+        japanese(str(answer["text"]))

@@ -38,7 +38,7 @@ _NOT_WORDS = re.compile(
     r"|(?<![A-Za-z0-9])\d+(?:\.\d+)?(?:[mhdwMs]|ms)(?![A-Za-z])"  # timeframes, durations: 1h
     r"|#\d+"  # an id: #12
     r"|\b[A-Z][a-z]+/[A-Z][A-Za-z_]+\b"  # an IANA zone id: Asia/Tokyo
-    r"|\b(?=[0-9a-f]*\d)[0-9a-f]{8,}\b"  # a hex id (incident ids, proposal ids)
+    r"|\b(?:[a-z]{2,5}-)?(?=[0-9a-f]*\d)[0-9a-f]{8,}\b"  # an id: inc-4e827d2b, prop-6bb9…
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 

@@ -33,7 +33,11 @@ from tests.i18n.english_words import english_words, has_japanese
             ["highs", "lows"],
         ),  # tickers are upper case in our wording
         ("SYMBOL AMOUNT", ["SYMBOL", "AMOUNT"]),
-        ("deadbeefcafe", ["deadbeefcafe"]),  # a hex id has a digit; this is a word
+        ("deadbeefcafe", ["deadbeefcafe"]),
+        (
+            "インシデント番号 inc-4e827d2b、提案 prop-6bb9170e36f",
+            [],
+        ),  # a hex id has a digit; this is a word
     ],
 )
 def test_english_words(text: str, found: list[str]) -> None:
