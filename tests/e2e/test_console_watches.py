@@ -233,3 +233,26 @@ async def test_natural_phrasing_sets_an_alert(open_chat, line: str, rule: str) -
         assert f"Alert #1 set: {rule}" in reply, reply
         (alert,) = await chat.runtime.services.alerts.list_for(USER)
         assert alert.rule.symbol == rule.split()[0]
+
+
+async def test_a_japanese_terminal_chat_is_told_in_japanese(open_chat, tmp_path: Path) -> None:
+    """QNABOT_CONSOLE_LANGUAGE=ja: the rule, its trigger and the alert the jobs send later
+    are Japanese (the jobs read the language the chat last used from the user's prefs)."""
+    from bot.core.i18n import JAPANESE
+    from tests.i18n.english_words import english_words
+
+    clock = MovableClock()
+    async with open_chat(clock) as chat:
+        chat.session = ConsoleSession(
+            chat.runtime.conversation, chat.out, USER, tmp_path, language=JAPANESE
+        )
+        chat.scheduler = Scheduler(chat.runtime.conversation, chat.session.notify, started=0.0)
+        await chat.say("/tz Asia/Tokyo")
+        set_reply = await chat.say("/watch ETH > 1 1h 買い 50 USDT 損切り 3%")
+        assert set_reply.startswith("監視ルール #1 を設定しました: ETH/USDT の1時間足終値が 1 を")
+        assert (await chat.say("/alert BTC > 1 1h")).startswith("アラート #1 を設定しました")
+        told = await chat.later(hours=1, minutes=1)
+        assert "🔔 監視ルール #1: ETH/USDT の1時間足終値が 1 を上回りました（終値 " in told
+        assert "🔔 アラート #1: BTC/USDT の1時間足終値が 1 を上回りました（終値 " in told
+        assert "2024-08-10 22:00 JST に確定した足）" in told  # 13:00 UTC
+        assert english_words(told.replace(" JST ", " ")) == [], told
