@@ -257,3 +257,18 @@ def test_every_rule_kind_reads_in_japanese(kind: AlertKind, rule: str, met: str)
     at = datetime(2024, 8, 10, 15, 0, tzinfo=UTC)
     said = met_msg(alert, Decimal("28"), at, "Asia/Tokyo").render("ja")
     assert japanese(said) == f"BTC/USDT の日足{met}2024-08-11 00:00 JST に確定した足）"
+
+
+async def test_limits_are_refused_in_japanese(make_settings) -> None:
+    clock = MovableClock()
+    settings = make_settings(alert_max_per_user=1, watch_max_per_user=1)
+    rt = await open_runtime(settings, clock=clock, overrides=Overrides(ReplayMarket(clock)))
+    try:
+        await _say(rt, "/alert BTC > 1")
+        assert japanese(await _say(rt, "/alert BTC > 2")).startswith("アラートが上限に達して")
+        await _say(rt, "/watch BTC > 1 買い 0.001")
+        refused = japanese(await _say(rt, "/watch BTC > 2 買い 0.001"))
+        assert refused.startswith("監視ルールが上限に達しています。/unwatch ID で")
+        assert (await _say(rt, "/alert BTC > 2", user=ALICE)).startswith("Alert #2 set")
+    finally:
+        await rt.close()
