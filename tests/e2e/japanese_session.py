@@ -52,6 +52,8 @@ SESSION: tuple[Step, ...] = (
     Step("help", "/help"),
     Step("ta", "/ta BTC 1h"),
     Step("mtf", "/mtf BTC"),
+    Step("ta_in_words", "BTCの見通しはどうですか？"),  # read as a TA request
+    Step("ask", "/ask RSIとは何ですか？"),  # answered from the knowledge base
     Step("levels", "/levels BTC"),
     Step("buy_card", "/buy BTC 50 USDT"),
     Step("approve", press="approve:", on="buy_card"),
@@ -215,7 +217,9 @@ async def _final(response: Response) -> Reply:
 async def run_session(language: str, data_dir: Path) -> dict[str, Said]:
     """Run the whole SESSION as one user speaking `language`; return what was said per case."""
     clock = MovableClock()
-    common = {"llm_backend": "extractive", "admin_ids": [ADMIN], "proposal_ttl_s": 60}
+    # no cache TTLs: they run on the wall clock, and the session must read the moved clock alone
+    common = {"llm_backend": "extractive", "admin_ids": [ADMIN], "proposal_ttl_s": 60,
+              "market_candle_ttl_s": 0, "market_ticker_ttl_s": 0}  # fmt: skip
     model = ScriptedModel()
     replay = await open_runtime(
         load_settings(data_dir=data_dir / "replay", **common),
