@@ -40,6 +40,7 @@ class Step:
     on: str = ""
     data: str | None = None
     group: bool = False
+    stranger: bool = False  # another user (who did not get the card) does it
     forwarded: bool = False
     exchange: bool = False  # run against the runtime whose market is the exchange server
     fault: tuple[str, str, str] | None = None
@@ -71,6 +72,8 @@ SESSION: tuple[Step, ...] = (
     Step("limit_card", "/limit buy BTC 0.001 at 50000"),
     Step("stop_card", "/stop BTC 0.0005 at 50000"),
     Step("panic_card", "/panic"),
+    Step("panic_flatten_card", "/panic flatten"),
+    Step("not_your_proposal", press="approve:", on="limit_card", stranger=True),
     Step("plan", "/plan BTC no-buy"),
     Step("against_plan_card", "/buy BTC 20 USDT"),
     Step("risk", "/risk"),
@@ -183,7 +186,7 @@ class _Session:
         if step.fault is not None:
             self.binance.inject(*step.fault)
         req = Request(
-            user_id=USER,
+            user_id=USER + 1 if step.stranger else USER,
             chat_id=GROUP if step.group else USER,
             chat_kind=ChatKind.GROUP if step.group else ChatKind.PRIVATE,
             text=step.text if data is None else "",
