@@ -20,13 +20,9 @@ from bot.core.conversation import Reply
 from tests.e2e.japanese_session import CASES, Said, run_session
 from tests.i18n.english_words import TICKERS, english_words, has_japanese
 
-
-def _pending(module: str) -> str:
-    return f"issue 17: {module} wording not in catalog yet"
-
-
-# Cases whose Japanese reply still holds English because its module is not converted yet.
-# Only shrinks: strict, so a case that starts passing must be removed from here.
+# Cases whose Japanese reply still holds English because its module is not converted yet
+# (reason: "issue 17: <module> wording not in catalog yet"). Only shrinks: the marks are
+# strict, so a case that starts passing must be removed from here.
 NOT_JAPANESE_YET: dict[str, str] = {
     "help": "issue 17: trading wording: /panic's description says 'flatten' outside the command",
 }
