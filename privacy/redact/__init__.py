@@ -29,6 +29,19 @@ _DETECTORS = (
 )
 
 
+# What reads words and cues rather than one token's shape: the detectors the spaced and
+# unquoted views feed (token shapes already see through quotes, and split tokens are the
+# joined view's).
+_WORD_DETECTORS = (
+    shapes.emails,
+    shapes.phones,
+    *context.DETECTORS,
+    ids.telegram_handles,
+    ids.national_ids,
+    *names.DETECTORS,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Span:
     """A removed stretch of the ORIGINAL text: [start, end) in code points, and its label."""
@@ -85,6 +98,7 @@ def _find(text: str) -> tuple[tuple[Span, ...], bool]:
         cands.extend(detect(ctext))
     cands.extend(_across_breaks(ctext))
     cands.extend(_inside_quotes(ctext))
+    cands.extend(_between_separators(ctext))
     joined = keys.joined_view(ctext)
     if joined is not None:
         for detect in _JOINED_DETECTORS:
@@ -157,10 +171,25 @@ def _inside_quotes(ctext: str) -> list[Candidate]:
     if view is None:
         return []
     out = []
-    for detect in _DETECTORS:
+    for detect in _WORD_DETECTORS:
         for c in detect(view.text):
             start, end = view.to_original(c.start, c.end)
             out.append(Candidate(start, end, c.label, c.rank - 1, c.strong))
+    return out
+
+
+def _between_separators(ctext: str) -> list[Candidate]:
+    """Return what the detectors find once separators between words read as spaces
+    (`sign as Aoife•Petrov`), keeping only findings that hold such a separator, one rank
+    below the text as written."""
+    view = keys.spaced_view(ctext)
+    if view is None:
+        return []
+    out = []
+    for detect in _WORD_DETECTORS:
+        for c in detect(view):
+            if view[c.start : c.end] != ctext[c.start : c.end]:
+                out.append(Candidate(c.start, c.end, c.label, c.rank - 1, c.strong))
     return out
 
 

@@ -164,9 +164,19 @@ def _regular_cuts(text: str) -> list[tuple[int, int]]:
 
 
 # A line break inside a token (`lindqvist_ngozi\n＠docomo.ne.jp`, `216.56.2\n15.237`): the
-# pieces beside it, when the token they make looks like a value (a digit, `@`, `_`, or long).
+# pieces beside it, when each holds a digit or a sign values are made of (a word on a line
+# of its own, `someone` or `Issue:`, is no piece of a value).
 _BARE_BREAK_RE = re.compile(r"(\S+)\n(\S+)")
 _SENTENCE_END = frozenset(".,;:!?)]」。、")
+_VALUE_SIGN_RE = re.compile(r"[0-9@_.+#$%&*!?/=-]")
+
+
+def _value_piece(piece: str) -> bool:
+    """Return True for a piece with a digit or a value sign, or a long run not cased as prose
+    (`AKIAIOSFODNN`, `qeZyd4dZ…`)."""
+    if _VALUE_SIGN_RE.search(piece):
+        return True
+    return len(piece) >= 8 and not piece.islower() and not piece.istitle()
 
 
 def unwrapped_view(text: str) -> Canonical | None:
@@ -175,11 +185,11 @@ def unwrapped_view(text: str) -> Canonical | None:
         return None
     cuts = []
     for m in _BARE_BREAK_RE.finditer(text):
-        left, right = m.group(1), m.group(2)
-        token = left + right
-        if left[-1] in _SENTENCE_END or not (
-            len(token) >= 12 or "@" in token or "_" in token or any(c.isdigit() for c in token)
-        ):
+        left, right = m.group(1), m.group(2).rstrip(".,;:!?)]」。、")
+        signs = _value_piece(left), _value_piece(right)
+        # `alphaa\noife430`: a lower-case word that goes on with no space into digits
+        lower_run = left.isalpha() and left.islower() and right[0].islower() and signs[1]
+        if left[-1] in _SENTENCE_END or not (all(signs) or lower_run):
             continue
         cuts.append((m.end(1), m.end(1) + 1))
     return _cut(text, cuts) if cuts else None
@@ -193,12 +203,45 @@ _EDGE_QUOTE_RE = re.compile(
 )
 
 
+_QUOTED_RE = re.compile(r"[`\"“„«「『'‘]([^`\"”»」』'’\n]{1,60})[`\"”»」』'’]")
+_TITLE_WORDS_RE = re.compile(r"[A-Z][^\W\d_]+(?: [A-Z][^\W\d_]+){1,3}")
+
+
 def unquoted_view(text: str) -> Canonical | None:
-    """Return `text` with the quote marks around values removed, or None when there are none."""
-    if not any(q in text for q in _QUOTES):
+    """Return `text` with the quote marks around values removed, or None when no quoted
+    stretch may be a value: one token (`mara_fx9`, `25枚`), or a few capitalised words (a
+    name). Quoted prose (`'IP not allowed'`) is left alone."""
+    if not any(q in text for q in _QUOTES) or not any(
+        _maybe_value(m.group(1)) for m in _QUOTED_RE.finditer(text)
+    ):
         return None
     cuts = [m.span() for m in _EDGE_QUOTE_RE.finditer(text)]
     return _cut(text, cuts) if cuts else None
+
+
+def _maybe_value(quoted: str) -> bool:
+    return " " not in quoted or _TITLE_WORDS_RE.fullmatch(quoted) is not None
+
+
+# Words joined by a separator instead of a space (`Aoife•Petrov`, `Via/Roma/54,/00184/Roma`,
+# `2.17.btc`): a bar or bullet between two characters, or `_ . / -` after a word or
+# before one. Digits on both sides (decimals, dates) stay.
+_WORD_SEP_RE = re.compile(
+    r"(?<=\S)[|•·](?=\S)"
+    r"|(?<=[^\W\d_]|,)[_./-]+(?=\w)|(?<=\d)[_./-]+(?=[^\W\d_])|(?<=\d)[_./-]{2,}(?=\d)"
+)
+# worth a look: a bar or bullet inside a token, a capitalised word (a name, a street) or a
+# number (an amount) glued to the next word by a separator
+_TRIGGER_RE = re.compile(
+    r"\S[|•·]\S|[A-Z][a-z]+,?(?:[_./-][A-Z]|([_/-])[a-z]+\1)|(?<![@.\w])\d+(?:[.,]\d+)?[_./-][A-Za-z]{2,}(?![\w.-])"
+)
+
+
+def spaced_view(text: str) -> str | None:
+    """Return `text` with separators between words read as spaces (same length), or None."""
+    if not _TRIGGER_RE.search(text):
+        return None
+    return _WORD_SEP_RE.sub(lambda m: " " * len(m.group()), text)
 
 
 _HEX_GROUP_RE = re.compile(r"[0-9a-fA-F]+")
