@@ -180,16 +180,14 @@ def _inside_quotes(ctext: str) -> list[Candidate]:
 
 def _between_separators(ctext: str) -> list[Candidate]:
     """Return what the detectors find once separators between words read as spaces
-    (`sign as Aoife•Petrov`), keeping only findings that hold such a separator, one rank
-    below the text as written."""
-    view = keys.spaced_view(ctext)
-    if view is None:
-        return []
+    (`sign as Aoife•Petrov`) or words of flipped case as capitalised (`LUKAs OkaFOR`),
+    keeping only findings that hold such a change, one rank below the text as written."""
     out = []
-    for detect in _WORD_DETECTORS:
-        for c in detect(view):
-            if view[c.start : c.end] != ctext[c.start : c.end]:
-                out.append(Candidate(c.start, c.end, c.label, c.rank - 1, c.strong))
+    for view in (keys.spaced_view(ctext), keys.recased_view(ctext)):
+        for detect in _WORD_DETECTORS if view is not None else ():
+            for c in detect(view):
+                if view[c.start : c.end] != ctext[c.start : c.end]:
+                    out.append(Candidate(c.start, c.end, c.label, c.rank - 1, c.strong))
     return out
 
 

@@ -136,7 +136,7 @@ def joined_view(text: str) -> Canonical | None:
                 cuts += [_shift(s.span(), offset) for s in _GROUP_SEP_RE.finditer(chain)]
                 break
     cuts += _regular_cuts(text)
-    for m in DIGIT_CHAIN_RE.finditer(text):
+    for m in DIGIT_CHAIN_RE.finditer(text) if sum(map(text.count, "0123456789")) >= 12 else ():
         if sum(c.isdigit() for c in m.group()) >= 12:
             cuts += [_shift(s.span(), m.start()) for s in _CHAIN_SEP_RE.finditer(m.group())]
     if not cuts:
@@ -242,6 +242,29 @@ def spaced_view(text: str) -> str | None:
     if not _TRIGGER_RE.search(text):
         return None
     return _WORD_SEP_RE.sub(lambda m: " " * len(m.group()), text)
+
+
+# A word typed with its letters' case flipped at random (`LUKAs OkaFOR`, `GRANvilLE`): read
+# as capitalised. Brand names in camel case (`TradingView`, `iPhone`, `stETH`) stay.
+_CASE_FLIP_RE = re.compile(r"(?<![\w-])[^\W\d_]*(?:[a-z][A-Z]|[A-Z]{2}[a-z])[^\W\d_]*(?![\w-])")
+_CAMEL_RE = re.compile(r"[a-z]{0,2}(?:[A-Z][a-z]+)+|[a-z]{1,2}[A-Z]+")
+
+
+def recased_view(text: str) -> str | None:
+    """Return `text` with words of flipped case capitalised (same length), or None."""
+    changed = False
+
+    def fix(m: re.Match[str]) -> str:
+        nonlocal changed
+        word = m.group()
+        new = word.capitalize()
+        if word.isupper() or _CAMEL_RE.fullmatch(word) or len(new) != len(word):
+            return word
+        changed = True
+        return new
+
+    view = _CASE_FLIP_RE.sub(fix, text)
+    return view if changed else None
 
 
 _HEX_GROUP_RE = re.compile(r"[0-9a-fA-F]+")

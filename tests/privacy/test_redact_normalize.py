@@ -218,6 +218,7 @@ KEY_MATERIAL = [
     ("sign the form as Mara•Kovacs please", L.PERSON),  # words joined by a separator
     ("ship to 221/Elm/Street,/Springfield,/IL/62704", L.ADDRESS),
     ("I hold 4.75.btc on Kraken", L.BALANCE),
+    ("sign the form as MARa KoVACS please", L.PERSON),  # letters' case flipped at random
     ("iban: de89 3704 0044 0532 0130 00", L.IBAN),
     ("DE89/3704/0044/0532/0130/00", L.IBAN),
     ("card 4111•1111•1111•1111", L.CREDIT_CARD),
@@ -255,6 +256,7 @@ DECOYS = [
     "pairs BTC/ETH/SOL/XRP/ADA and dates 2024.06.13.2024.07.01",
     "levels 65000-65100-65200-65300 then 1.5/2.5/3.5/4.5",
     "is Sam Bankman-Fried still bullish? Coinbase/Binance/Kraken all list ETH-PERP",
+    "dYdX and MakerDAO PnL via setWebhook on TradingView, iPhone app, stETH and wBTC",
     "bypass: enabled_for_all, compass=northwest, 'don't' and `BTC/USDT` on the 4h",
 ]
 
