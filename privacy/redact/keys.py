@@ -226,6 +226,7 @@ def _maybe_value(quoted: str) -> bool:
 # Words joined by a separator instead of a space (`Aoife•Petrov`, `Via/Roma/54,/00184/Roma`,
 # `2.17.btc`): a bar or bullet between two characters, or `_ . / -` after a word or
 # before one. Digits on both sides (decimals, dates) stay.
+_BAR_RE = re.compile(r"(?<=\S)[|•·](?=\S)")
 _WORD_SEP_RE = re.compile(
     r"(?<=\S)[|•·](?=\S)"
     r"|(?<=[^\W\d_]|,)[_./-]+(?=\w)|(?<=\d)[_./-]+(?=[^\W\d_])|(?<=\d)[_./-]{2,}(?=\d)"
@@ -241,6 +242,8 @@ def spaced_view(text: str) -> str | None:
     """Return `text` with separators between words read as spaces (same length), or None."""
     if not _TRIGGER_RE.search(text):
         return None
+    if _BAR_RE.search(text):  # bars or bullets part the words: `_ . -` are the value's own
+        return _BAR_RE.sub(" ", text)
     return _WORD_SEP_RE.sub(lambda m: " " * len(m.group()), text)
 
 

@@ -26,11 +26,13 @@ EMAIL_RE = re.compile(
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![A-Za-z0-9])"
 )
 _LOCAL = r"(?<![\w.])[a-z0-9][\w.+-]*(?:\s+dot\s+[a-z0-9][\w+-]*)*"
-_DOT = r"(?:\[dot\]|\(dot\)|\{dot\}|\s+dot\s+)"
+# the spelled words may also sit between separators typed instead of spaces (`x.[at].y.dot.com`)
+_S = r"[\s.•|·_-]{0,2}"
+_DOT = r"(?:\[dot\]|\(dot\)|\{dot\}|\s+dot\s+|[.•|·_-]dot[.•|·_-])"
 OBFUSCATED_EMAIL_RE = re.compile(
-    rf"(?i){_LOCAL}\s*(?:\[at\]|\(at\)|\{{at\}}|\s+at\s+)\s*[a-z0-9-]+"
+    rf"(?i){_LOCAL}(?:{_S}(?:\[at\]|\(at\)|\{{at\}}){_S}|\s+at\s+)[a-z0-9-]+"
     rf"(?:\s*(?:{_DOT}|\.)\s*[a-z0-9-]+)*\s*{_DOT}\s*[a-z]{{2,24}}(?![\w])"
-    rf"|{_LOCAL}\s*(?:\[at\]|\(at\)|\{{at\}}|＠)\s*[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{{2,24}}(?![\w])"
+    rf"|{_LOCAL}{_S}(?:\[at\]|\(at\)|\{{at\}}|＠){_S}[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{{2,24}}(?![\w])"
 )
 PEM_RE = re.compile(
     r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)"

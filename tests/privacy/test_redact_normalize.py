@@ -218,7 +218,9 @@ KEY_MATERIAL = [
     ("sign the form as Mara•Kovacs please", L.PERSON),  # words joined by a separator
     ("ship to 221/Elm/Street,/Springfield,/IL/62704", L.ADDRESS),
     ("I hold 4.75.btc on Kraken", L.BALANCE),
-    ("sign the form as MARa KoVACS please", L.PERSON),  # letters' case flipped at random
+    ("sign the form as MARa KoVACS please", L.PERSON),
+    ("reach me at mara_kov•(at)•fastmail•dot•com", L.EMAIL),  # spelled, separators for spaces
+    ("reach me at mara.kov.[at].fastmail.dot.com", L.EMAIL),  # letters' case flipped at random
     ("iban: de89 3704 0044 0532 0130 00", L.IBAN),
     ("DE89/3704/0044/0532/0130/00", L.IBAN),
     ("card 4111•1111•1111•1111", L.CREDIT_CARD),
