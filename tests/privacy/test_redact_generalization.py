@@ -46,8 +46,8 @@ FLOOR_FAMILY_LEAK = 0.078  # measured 0.0762 (2026-12-04)
 FLOOR_TUNE_LEAK = 0.002  # measured 0.0
 FLOOR_HELD_LEAK = 0.15  # measured 0.1442
 FLOOR_UNSEEN_LEAK = 0.092  # measured 0.0895
-FLOOR_TX_LEAK = 0.27  # measured 0.2617
-FLOOR_ADMITTED_LEAK = {"fam": 0.065, "tx": 0.17}  # measured 0.0608, 0.1649
+FLOOR_TX_LEAK = 0.155  # measured 0.1490 (2026-12-04, was 0.2617)
+FLOOR_ADMITTED_LEAK = {"fam": 0.065, "tx": 0.115}  # measured 0.0608, 0.1084
 # strict leak per label on the families; a label not named here must not leak at all
 FLOOR_LABEL_LEAK = {
     "ACCOUNT_ID": 0.16,  # measured 0.1522
@@ -59,7 +59,11 @@ FLOOR_LABEL_LEAK = {
     "SEED_PHRASE": 0.125,  # 0.1200
 }
 # the redactor alone on the transformation suite: strict leak of the secret labels
-FLOOR_TX_SECRET_LEAK = {"SEED_PHRASE": 0.09, "PRIVATE_KEY": 0.05, "API_KEY": 0.08}
+FLOOR_TX_SECRET_LEAK = {
+    "SEED_PHRASE": 0.055,
+    "PRIVATE_KEY": 0.02,
+    "API_KEY": 0.0,
+}  # 0.05, 0.0167, 0
 
 Record = Callable[[str, object], None]
 
@@ -165,12 +169,15 @@ def test_transformation_suite_floors(tx_figures: dict, record_property: Record) 
     assert {k: v for k, v in secrets.items() if v > FLOOR_TX_SECRET_LEAK[k]} == {}, why
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 open: transformations leak 0.262 vs 0.05")
+@pytest.mark.xfail(strict=True, reason="issue 12 open: transformations leak 0.149 vs 0.05")
 def test_transformation_suite_leak_target(tx_figures: dict) -> None:
     assert tx_figures["leak_strict"] <= TARGET_LEAK, tx_figures
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 open: redactor leaks secrets under separators")
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 12 open: redactor leaks seeds 0.050, keys 0.017 under transformations",
+)
 def test_redactor_alone_never_leaks_secrets_under_transformations(tx_figures: dict) -> None:
     leaks = {k: tx_figures["by_label"].get(k) for k in SECRET_LABELS}
     assert leaks == dict.fromkeys(SECRET_LABELS, 0.0)
@@ -200,7 +207,7 @@ def test_admitted_leak_floor(
     assert figures["admitted_leak_strict"] <= FLOOR_ADMITTED_LEAK[which], why
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12 open: admitted lines leak 0.061 (fam), 0.165 (tx)")
+@pytest.mark.xfail(strict=True, reason="issue 12 open: admitted lines leak 0.061 (fam), 0.108 (tx)")
 @pytest.mark.parametrize("which", ["fam", "tx"])
 def test_admitted_leak_target(which: str, request: pytest.FixtureRequest) -> None:
     figures = _gate(request.getfixturevalue(which))
