@@ -97,8 +97,7 @@ def _find(text: str) -> tuple[tuple[Span, ...], bool]:
     for detect in _DETECTORS:
         cands.extend(detect(ctext))
     cands.extend(_across_breaks(ctext))
-    cands.extend(_inside_quotes(ctext))
-    cands.extend(_between_separators(ctext))
+    cands.extend(_widened(cands, [*_inside_quotes(ctext), *_between_separators(ctext)]))
     joined = keys.joined_view(ctext)
     if joined is not None:
         for detect in _JOINED_DETECTORS:
@@ -183,11 +182,37 @@ def _between_separators(ctext: str) -> list[Candidate]:
     (`sign as Aoife•Petrov`) or words of flipped case as capitalised (`LUKAs OkaFOR`),
     keeping only findings that hold such a change, one rank below the text as written."""
     out = []
+    compact = keys.compact_view(ctext)
+    for c in _run(_WORD_DETECTORS, compact.text) if compact is not None else ():
+        start, end = compact.to_original(c.start, c.end)
+        if end - start > c.end - c.start:  # it reads across a removed bar
+            out.append(Candidate(start, end, c.label, c.rank - 1, c.strong))
     for view in (keys.spaced_view(ctext), keys.recased_view(ctext)):
         for detect in _WORD_DETECTORS if view is not None else ():
             for c in detect(view):
                 if view[c.start : c.end] != ctext[c.start : c.end]:
                     out.append(Candidate(c.start, c.end, c.label, c.rank - 1, c.strong))
+    return out
+
+
+def _run(detectors: tuple[shapes.Detector, ...], text: str) -> list[Candidate]:
+    return [c for detect in detectors for c in detect(text)]
+
+
+def _widened(found: list[Candidate], views: list[Candidate]) -> list[Candidate]:
+    """Return the views' candidates, each back at its detector's rank when it holds a finding
+    of the same label on the text as written (`Aoife` of `Aoife•Petrov`): the view saw more
+    of the same value."""
+    out = []
+    for v in views:
+        wider = any(
+            c.label is v.label
+            and v.start <= c.start
+            and c.end <= v.end
+            and c.end - c.start < v.end - v.start
+            for c in found
+        )
+        out.append(Candidate(v.start, v.end, v.label, v.rank + 1, v.strong) if wider else v)
     return out
 
 

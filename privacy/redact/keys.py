@@ -247,6 +247,15 @@ def spaced_view(text: str) -> str | None:
     return _WORD_SEP_RE.sub(lambda m: " " * len(m.group()), text)
 
 
+def compact_view(text: str) -> Canonical | None:
+    """Return `text` with bars and bullets inside tokens removed (`600|597|79` as typed to
+    slip past a filter is `60059779`), or None when there are none."""
+    if "|" not in text and "•" not in text and "·" not in text:
+        return None
+    cuts = [m.span() for m in _BAR_RE.finditer(text)]
+    return _cut(text, cuts) if cuts else None
+
+
 # A word typed with its letters' case flipped at random (`LUKAs OkaFOR`, `GRANvilLE`): read
 # as capitalised. Brand names in camel case (`TradingView`, `iPhone`, `stETH`) stay.
 _CASE_FLIP_RE = re.compile(r"(?<![\w-])[^\W\d_]*(?:[a-z][A-Z]|[A-Z]{2}[a-z])[^\W\d_]*(?![\w-])")

@@ -219,6 +219,8 @@ KEY_MATERIAL = [
     ("ship to 221/Elm/Street,/Springfield,/IL/62704", L.ADDRESS),
     ("I hold 4.75.btc on Kraken", L.BALANCE),
     ("sign the form as MARa KoVACS please", L.PERSON),
+    ("my UID is 528|391|04", L.ACCOUNT_ID),  # bars inside a value
+    ("my telegram: mar•a_f•x9", L.TELEGRAM_HANDLE),
     ("reach me at mara_kov•(at)•fastmail•dot•com", L.EMAIL),  # spelled, separators for spaces
     ("reach me at mara.kov.[at].fastmail.dot.com", L.EMAIL),  # letters' case flipped at random
     ("iban: de89 3704 0044 0532 0130 00", L.IBAN),
