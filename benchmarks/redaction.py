@@ -117,6 +117,11 @@ ADVERSARIAL = {
     "capitalised pairs": "John Smith " * 372,
     "spaced digits": "1 " * 2048,
     "hex": "0x" + "a1" * 2047,
+    # the views added for split values (issue 12): each runs detectors over the whole text
+    "bulleted words": ("Via•Roma•" * 456)[:4096],
+    "tokens cut by line breaks": ("a1_b\n" * 820)[:4096],
+    "quoted tokens": ("'a1' " * 820)[:4096],
+    "flipped-case words": ("LUKAs OkaFOR " * 316)[:4096],
 }
 
 
