@@ -181,22 +181,30 @@ def _between_separators(ctext: str) -> list[Candidate]:
     """Return what the detectors find once separators between words read as spaces
     (`sign as Aoife•Petrov`) or words of flipped case as capitalised (`LUKAs OkaFOR`),
     keeping only findings that hold such a change, one rank below the text as written."""
-    out = []
-    compact = keys.compact_view(ctext)
-    for c in _run(_WORD_DETECTORS, compact.text) if compact is not None else ():
-        start, end = compact.to_original(c.start, c.end)
-        if end - start > c.end - c.start:  # it reads across a removed bar
-            out.append(Candidate(start, end, c.label, c.rank - 1, c.strong))
+    out = _across_bars(ctext)
     for view in (keys.spaced_view(ctext), keys.recased_view(ctext)):
-        for detect in _WORD_DETECTORS if view is not None else ():
+        if view is None:
+            continue
+        for detect in _WORD_DETECTORS:
             for c in detect(view):
                 if view[c.start : c.end] != ctext[c.start : c.end]:
                     out.append(Candidate(c.start, c.end, c.label, c.rank - 1, c.strong))
     return out
 
 
-def _run(detectors: tuple[shapes.Detector, ...], text: str) -> list[Candidate]:
-    return [c for detect in detectors for c in detect(text)]
+def _across_bars(ctext: str) -> list[Candidate]:
+    """Return the word detectors' findings across bars and bullets removed from inside a value
+    (`my UID is 528|391|04`), one rank below the text as written."""
+    compact = keys.compact_view(ctext)
+    if compact is None:
+        return []
+    out = []
+    for detect in _WORD_DETECTORS:
+        for c in detect(compact.text):
+            start, end = compact.to_original(c.start, c.end)
+            if end - start > c.end - c.start:  # it reads across a removed bar
+                out.append(Candidate(start, end, c.label, c.rank - 1, c.strong))
+    return out
 
 
 def _widened(found: list[Candidate], views: list[Candidate]) -> list[Candidate]:
