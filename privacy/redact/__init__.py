@@ -11,7 +11,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from privacy.redact import context, ids, keys, names, normalize, seeds, shapes
+from privacy.redact import context, ids, keys, names, normalize, seeds, shapes, views
 from privacy.redact.candidates import Candidate, resolve
 from privacy.redact.labels import PLACEHOLDER_RE, Label, placeholder
 
@@ -79,7 +79,9 @@ def find_spans(text: str) -> tuple[Span, ...]:
     """Return the sensitive spans of `text`, non-overlapping and in order.
 
     Detectors read the canonical form (normalize.py), and also the joined view (keys.py)
-    when a value is split by separators; spans are mapped back to the original text.
+    when a value is split by separators, and the views of views.py (a line break, quotes,
+    separators for spaces, bars inside a value, flipped case); spans are mapped back to the
+    original text.
     """
     return _find(text)[0]
 
@@ -133,7 +135,7 @@ def _across_breaks(ctext: str) -> list[Candidate]:
     between a digit and a letter (`2,864\nhow`) more often ends a line than cuts a token:
     only shapes (not values named by a cue word) may cross it.
     """
-    view = keys.unwrapped_view(ctext)
+    view = views.unwrapped_view(ctext)
     if view is None:
         return []
     out = []
@@ -166,7 +168,7 @@ def _inside_quotes(ctext: str) -> list[Candidate]:
     """Return what the detectors find once quote marks and backticks around values are
     removed (a cue word then reaches its value: ``my tg is `mara_fx` ``), one rank below the
     same finding on the text as written."""
-    view = keys.unquoted_view(ctext)
+    view = views.unquoted_view(ctext)
     if view is None:
         return []
     out = []
@@ -182,7 +184,7 @@ def _between_separators(ctext: str) -> list[Candidate]:
     (`sign as Aoife•Petrov`) or words of flipped case as capitalised (`LUKAs OkaFOR`),
     keeping only findings that hold such a change, one rank below the text as written."""
     out = _across_bars(ctext)
-    for view in (keys.spaced_view(ctext), keys.recased_view(ctext)):
+    for view in (views.spaced_view(ctext), views.recased_view(ctext)):
         if view is None:
             continue
         for detect in _WORD_DETECTORS:
@@ -195,7 +197,7 @@ def _between_separators(ctext: str) -> list[Candidate]:
 def _across_bars(ctext: str) -> list[Candidate]:
     """Return the word detectors' findings across bars and bullets removed from inside a value
     (`my UID is 528|391|04`), one rank below the text as written."""
-    compact = keys.compact_view(ctext)
+    compact = views.compact_view(ctext)
     if compact is None:
         return []
     out = []

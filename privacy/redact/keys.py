@@ -141,7 +141,7 @@ def joined_view(text: str) -> Canonical | None:
             cuts += [_shift(s.span(), m.start()) for s in _CHAIN_SEP_RE.finditer(m.group())]
     if not cuts:
         return None
-    return _cut(text, sorted(set(cuts)))
+    return cut(text, sorted(set(cuts)))
 
 
 def _regular_cuts(text: str) -> list[tuple[int, int]]:
@@ -161,122 +161,6 @@ def _regular_cuts(text: str) -> list[tuple[int, int]]:
         if random_like and not UUID_SHAPE_RE.search(chars):
             cuts += [(m.start() + i, m.start() + i + 1) for i in range(n, len(chars), n + 1)]
     return cuts
-
-
-# A line break inside a token (`lindqvist_ngozi\n＠docomo.ne.jp`, `216.56.2\n15.237`): the
-# pieces beside it, when each holds a digit or a sign values are made of (a word on a line
-# of its own, `someone` or `Issue:`, is no piece of a value).
-_BARE_BREAK_RE = re.compile(r"(\S+)\n(\S+)")
-_SENTENCE_END = frozenset(".,;:!?)]」。、")
-_VALUE_SIGN_RE = re.compile(r"[0-9@_.+#$%&*!?/=-]")
-
-
-def _value_piece(piece: str) -> bool:
-    """Return True for a piece with a digit or a value sign, or a long run not cased as prose
-    (`AKIAIOSFODNN`, `qeZyd4dZ…`)."""
-    if _VALUE_SIGN_RE.search(piece):
-        return True
-    return len(piece) >= 8 and not piece.islower() and not piece.istitle()
-
-
-def unwrapped_view(text: str) -> Canonical | None:
-    """Return `text` with the line breaks that cut a value-like token removed, or None."""
-    if "\n" not in text:
-        return None
-    cuts = []
-    for m in _BARE_BREAK_RE.finditer(text):
-        left, right = m.group(1), m.group(2).rstrip(".,;:!?)]」。、")
-        signs = _value_piece(left), _value_piece(right)
-        # `alphaa\noife430`: a lower-case word that goes on with no space into digits
-        lower_run = left.isalpha() and left.islower() and right[0].islower() and signs[1]
-        if left[-1] in _SENTENCE_END or not (all(signs) or lower_run):
-            continue
-        cuts.append((m.end(1), m.end(1) + 1))
-    return _cut(text, cuts) if cuts else None
-
-
-# Quote marks and backticks around a value (`sign as \`Mara Kovacs\``, `my tg is "mara_fx"`,
-# `「…」`): at a token's edge, not an apostrophe inside a word (`don't`).
-_QUOTES = "`\"“”„«»「」『』'‘’"
-_EDGE_QUOTE_RE = re.compile(
-    rf"`|(?:(?<=^)|(?<=[\s(\[=:,]))[{_QUOTES}]+|[{_QUOTES}]+(?=$|[\s,.;:!?)\]])"
-)
-
-
-_QUOTED_RE = re.compile(r"[`\"“„«「『'‘]([^`\"”»」』'’\n]{1,60})[`\"”»」』'’]")
-_TITLE_WORDS_RE = re.compile(r"[A-Z][^\W\d_]+(?: [A-Z][^\W\d_]+){1,3}")
-
-
-def unquoted_view(text: str) -> Canonical | None:
-    """Return `text` with the quote marks around values removed, or None when no quoted
-    stretch may be a value: one token (`mara_fx9`, `25枚`), or a few capitalised words (a
-    name). Quoted prose (`'IP not allowed'`) is left alone."""
-    if not any(q in text for q in _QUOTES) or not any(
-        _maybe_value(m.group(1)) for m in _QUOTED_RE.finditer(text)
-    ):
-        return None
-    cuts = [m.span() for m in _EDGE_QUOTE_RE.finditer(text)]
-    return _cut(text, cuts) if cuts else None
-
-
-def _maybe_value(quoted: str) -> bool:
-    return " " not in quoted or _TITLE_WORDS_RE.fullmatch(quoted) is not None
-
-
-# Words joined by a separator instead of a space (`Aoife•Petrov`, `Via/Roma/54,/00184/Roma`,
-# `2.17.btc`): a bar or bullet between two characters, or `_ . / -` after a word or
-# before one. Digits on both sides (decimals, dates) stay.
-_BAR_RE = re.compile(r"(?<=\S)[|•·](?=\S)")
-_WORD_SEP_RE = re.compile(
-    r"(?<=\S)[|•·](?=\S)"
-    r"|(?<=[^\W\d_]|,)[_./-]+(?=\w)|(?<=\d)[_./-]+(?=[^\W\d_])|(?<=\d)[_./-]{2,}(?=\d)"
-)
-# worth a look: a bar or bullet inside a token, a capitalised word (a name, a street) or a
-# number (an amount) glued to the next word by a separator
-_TRIGGER_RE = re.compile(
-    r"\S[|•·]\S|[A-Z][a-z]+,?(?:[_./-][A-Z]|([_/-])[a-z]+\1)|(?<![@.\w])\d+(?:[.,]\d+)?[_./-][A-Za-z]{2,}(?![\w.-])"
-)
-
-
-def spaced_view(text: str) -> str | None:
-    """Return `text` with separators between words read as spaces (same length), or None."""
-    if not _TRIGGER_RE.search(text):
-        return None
-    if _BAR_RE.search(text):  # bars or bullets part the words: `_ . -` are the value's own
-        return _BAR_RE.sub(" ", text)
-    return _WORD_SEP_RE.sub(lambda m: " " * len(m.group()), text)
-
-
-def compact_view(text: str) -> Canonical | None:
-    """Return `text` with bars and bullets inside tokens removed (`600|597|79` as typed to
-    slip past a filter is `60059779`), or None when there are none."""
-    if "|" not in text and "•" not in text and "·" not in text:
-        return None
-    cuts = [m.span() for m in _BAR_RE.finditer(text)]
-    return _cut(text, cuts) if cuts else None
-
-
-# A word typed with its letters' case flipped at random (`LUKAs OkaFOR`, `GRANvilLE`): read
-# as capitalised. Brand names in camel case (`TradingView`, `iPhone`, `stETH`) stay.
-_CASE_FLIP_RE = re.compile(r"(?<![\w-])[^\W\d_]*(?:[a-z][A-Z]|[A-Z]{2}[a-z])[^\W\d_]*(?![\w-])")
-_CAMEL_RE = re.compile(r"[a-z]{0,2}(?:[A-Z][a-z]+)+|[a-z]{1,2}[A-Z]+")
-
-
-def recased_view(text: str) -> str | None:
-    """Return `text` with words of flipped case capitalised (same length), or None."""
-    changed = False
-
-    def fix(m: re.Match[str]) -> str:
-        nonlocal changed
-        word = m.group()
-        new = word.capitalize()
-        if word.isupper() or _CAMEL_RE.fullmatch(word) or len(new) != len(word):
-            return word
-        changed = True
-        return new
-
-    view = _CASE_FLIP_RE.sub(fix, text)
-    return view if changed else None
 
 
 _HEX_GROUP_RE = re.compile(r"[0-9a-fA-F]+")
@@ -327,7 +211,8 @@ def _value_like(chain: str) -> bool:
     return with_digit * 10 >= len(groups) * 6 or (regular and len(groups) >= 4)
 
 
-def _cut(text: str, cuts: list[tuple[int, int]]) -> Canonical:
+def cut(text: str, cuts: list[tuple[int, int]]) -> Canonical:
+    """Return `text` without the sorted [start, end) stretches, with its offset map."""
     parts: list[str] = []
     starts: list[int] = []
     pos = 0
