@@ -42,7 +42,7 @@ def unwrapped_view(text: str) -> Canonical | None:
         left, right = m.group(1), m.group(2).rstrip(".,;:!?)]」。、")
         signs = _value_piece(left), _value_piece(right)
         # `alphaa\noife430`: a lower-case word that goes on with no space into digits
-        lower_run = left.isalpha() and left.islower() and right[0].islower() and signs[1]
+        lower_run = left.isalpha() and left.islower() and right[:1].islower() and signs[1]
         if left[-1] in _SENTENCE_END or not (all(signs) or lower_run):
             continue
         cuts.append((m.end(1), m.end(1) + 1))
@@ -53,7 +53,8 @@ def unwrapped_view(text: str) -> Canonical | None:
 # `「…」`): at a token's edge, not an apostrophe inside a word (`don't`).
 _QUOTES = "`\"“”„«»「」『』'‘’"
 _EDGE_QUOTE_RE = re.compile(
-    rf"`|(?:(?<=^)|(?<=[\s(\[=:,]))[{_QUOTES}]+|[{_QUOTES}]+(?=$|[\s,.;:!?)\]])"
+    rf"`|(?:(?<=^)|(?<=[\s(\[=:,\u3040-\u9fff]))[{_QUOTES}]+"  # Japanese quotes with no space
+    rf"|[{_QUOTES}]+(?=$|[\s,.;:!?)\]\u3040-\u9fff])"
 )
 
 
@@ -101,12 +102,19 @@ def spaced_view(text: str) -> str | None:
     return _WORD_SEP_RE.sub(lambda m: " " * len(m.group()), text)
 
 
+_EXTRA_SPACE_RE = re.compile(r"(?<=\S) ( +)(?=\S)")
+
+
 def compact_view(text: str) -> Canonical | None:
     """Return `text` with bars and bullets inside tokens removed (`600|597|79` as typed to
-    slip past a filter is `60059779`), or None when there are none."""
-    if "|" not in text and "•" not in text and "·" not in text:
+    slip past a filter is `60059779`) and runs of spaces between groups made one (`233  389
+    519`), or None when there are none."""
+    bars = "|" in text or "•" in text or "·" in text
+    if not bars and "  " not in text:
         return None
-    cuts = [m.span() for m in _BAR_RE.finditer(text)]
+    cuts = [m.span() for m in _BAR_RE.finditer(text)] if bars else []
+    if "  " in text:
+        cuts = sorted([*cuts, *(m.span(1) for m in _EXTRA_SPACE_RE.finditer(text))])
     return cut(text, cuts) if cuts else None
 
 

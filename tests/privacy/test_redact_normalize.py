@@ -215,6 +215,7 @@ KEY_MATERIAL = [
     ('{"pw": "moonlambo"}', L.PASSWORD),
     ("my tg is `mara_fx9`, message me", L.TELEGRAM_HANDLE),  # a cue, then a quoted value
     ("ETHを`25枚`持ってます", L.BALANCE),
+    ("ETHを「3枚」持ってます", L.BALANCE),  # Japanese quotes, no space around them
     ("sign the form as Mara•Kovacs please", L.PERSON),  # words joined by a separator
     ("ship to 221/Elm/Street,/Springfield,/IL/62704", L.ADDRESS),
     ("I hold 4.75.btc on Kraken", L.BALANCE),

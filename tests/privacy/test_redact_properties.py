@@ -63,6 +63,7 @@ any_text = st.one_of(st.text(max_size=300), mixed)
 @example('I HAVE"0.0AA" 0AA')  # an owning cue's second amount, found once the first was replaced
 @example("I hold 0.5 BTC, 2 ETH and 3 SOL")
 @example('0pASSWORT"<PASSWORT; 00=A')  # a value near the second cue, not the first (CI run 21)
+@example("a\n.")  # a line break before a lone sign: no piece after it
 def test_never_crashes_and_is_idempotent(text: str) -> None:
     once = redact(text)
     assert redact(once.text).text == once.text
