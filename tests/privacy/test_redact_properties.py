@@ -35,6 +35,16 @@ FRAGMENTS = [
     "https://ex.org/cb?q=mara%40fastmail.com&to=%2B44%207911%20123456",
     "%E2%80%8B%0A%C3%B3%2",
     "%",
+    # what the views read through: a line break in a token, quotes, separators for spaces,
+    # bars inside a value, flipped case
+    "mara_f\nx9",
+    "`Mara Kovacs`",
+    "「3枚」",
+    "528|391|04",
+    "Via•Roma•54,•00184",
+    "LUKAs OkaFOR",
+    "sk_|liv|e_a|1B2|c3D|4e5",
+    "  ",
 ]
 # Invisible and look-alike characters the canonical form removes or folds: zero-width,
 # bidi controls, soft hyphen, variation selector, Cyrillic/Greek homoglyphs, full-width,
