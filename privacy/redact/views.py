@@ -124,8 +124,13 @@ _CASE_FLIP_RE = re.compile(r"(?<![\w-])[^\W\d_]*(?:[a-z][A-Z]|[A-Z]{2}[a-z])[^\W
 _CAMEL_RE = re.compile(r"[a-z]{0,2}(?:[A-Z][a-z]+)+|[a-z]{1,2}[A-Z]+")
 
 
+_FLIP_HINT_RE = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
+
+
 def recased_view(text: str) -> str | None:
     """Return `text` with words of flipped case capitalised (same length), or None."""
+    if _FLIP_HINT_RE.search(text) is None:  # cheap: most text has no flip at all
+        return None
     changed = False
 
     def fix(m: re.Match[str]) -> str:
