@@ -158,7 +158,11 @@ async def test_panic_card_and_disconnect_in_japanese(runtime) -> None:
     panic = await say(runtime, "/panic flatten")
     assert_japanese(panic)
     assert panic.text.startswith("🚨 緊急停止（ペーパー取引）: 未約定の注文をすべて取り消し")
+    assert "保有ポジションをすべて売却します" in panic.text
     done = await press(runtime, buttons(panic)["緊急停止を承認"])
     assert done.text.startswith("緊急停止を実行しました。未約定の注文 0 件を取り消しました。")
+    # the Japanese argument the Japanese help shows does the same; no argument only cancels
+    assert "保有ポジションをすべて売却します" in (await say(runtime, "/panic 全決済")).text
+    assert "保有ポジションをすべて売却します" not in (await say(runtime, "/panic")).text
     for command in ("/disconnect", "/connect a b", "/orders", "/plan nope"):
         assert_japanese(await say(runtime, command), ALLOWED | COMMAND_WORDS)

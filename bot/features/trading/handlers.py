@@ -248,8 +248,12 @@ async def cmd_cancel(services: Services, req: Request, args: str) -> Handled:
     return Reply(text="\n".join(lines))
 
 
+# the /panic argument that also sells what is held, in either language
+FLATTEN_WORDS = frozenset({"flatten", "all", "sell", "全決済", "全部", "売却"})
+
+
 async def cmd_panic(services: Services, req: Request, args: str) -> Handled:
-    flatten = args.strip().lower() in ("flatten", "all", "sell")
+    flatten = args.strip().lower() in FLATTEN_WORDS
     view = await _guarded(services.trading.propose_panic(req.user_id, req.chat_id, flatten=flatten))
     return render.card(view, req.lang, req.zone)
 
