@@ -66,6 +66,8 @@ def secret_fields(text: str) -> list[Candidate]:
     for m in FIELD_RE.finditer(text):
         group = "q" if m.group("q") else "s" if m.group("s") else "v"
         value = m.group(group).strip()
+        if group == "v":
+            value = value.rstrip(".)")  # `pw: Hunter22.` ends a sentence
         label = _FIELD_LABEL.get(_field_head(m.group("f")), L.API_KEY)
         spaced = " " in value and label is not L.SEED_PHRASE  # prose after "secret:", not a value
         if value.lower() in _NOT_VALUES or value.startswith("<") or spaced:
@@ -103,7 +105,7 @@ _KEY_CHAR = "[A-Za-z0-9_-]"
 REGULAR_RE = re.compile(
     rf"(?<!{_KEY_CHAR})(?:"
     + "|".join(
-        rf"{_KEY_CHAR}{{{n}}}(?P<s{n}>[ |/•·.:_-]){_KEY_CHAR}{{{n}}}"
+        rf"{_KEY_CHAR}{{{n}}}(?P<s{n}>[ |/•·._-]){_KEY_CHAR}{{{n}}}"
         rf"(?:(?P=s{n}){_KEY_CHAR}{{{n}}}){{2,}}(?:(?P=s{n}){_KEY_CHAR}{{1,{n}}})?"
         for n in (4, 3, 5, 6)
     )

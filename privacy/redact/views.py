@@ -119,9 +119,10 @@ def compact_view(text: str) -> Canonical | None:
 
 
 # A word typed with its letters' case flipped at random (`LUKAs OkaFOR`, `GRANvilLE`): read
-# as capitalised. Brand names in camel case (`TradingView`, `iPhone`, `stETH`) stay.
+# as capitalised. Brand names in camel case (`TradingView`, `setWebhook`, `MakerDAO`,
+# `stETH`) and short words (`dYdX`, `PnL`) stay.
 _CASE_FLIP_RE = re.compile(r"(?<![\w-])[^\W\d_]*(?:[a-z][A-Z]|[A-Z]{2}[a-z])[^\W\d_]*(?![\w-])")
-_CAMEL_RE = re.compile(r"[a-z]{0,2}(?:[A-Z][a-z]+)+|[a-z]{1,2}[A-Z]+")
+_CAMEL_RE = re.compile(r"[a-z]*(?:[A-Z][a-z]+)+(?:[A-Z]{2,})?|[a-z]{1,2}[A-Z]+")
 
 
 _FLIP_HINT_RE = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
@@ -137,7 +138,7 @@ def recased_view(text: str) -> str | None:
         nonlocal changed
         word = m.group()
         new = word.capitalize()
-        if word.isupper() or _CAMEL_RE.fullmatch(word) or len(new) != len(word):
+        if len(word) < 5 or word.isupper() or _CAMEL_RE.fullmatch(word) or len(new) != len(word):
             return word
         changed = True
         return new

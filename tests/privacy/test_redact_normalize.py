@@ -219,7 +219,7 @@ KEY_MATERIAL = [
     ("sign the form as Mara•Kovacs please", L.PERSON),  # words joined by a separator
     ("ship to 221/Elm/Street,/Springfield,/IL/62704", L.ADDRESS),
     ("I hold 4.75.btc on Kraken", L.BALANCE),
-    ("sign the form as MARa KoVACS please", L.PERSON),
+    ("sign the form as MARia KoVACSova please", L.PERSON),
     ("my UID is 528|391|04", L.ACCOUNT_ID),  # bars inside a value
     ("my telegram: mar•a_f•x9", L.TELEGRAM_HANDLE),
     ("reach me at mara_kov•(at)•fastmail•dot•com", L.EMAIL),  # spelled, separators for spaces
