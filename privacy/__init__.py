@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from privacy.retention import RetentionReport
     from privacy.service import PrivacyService, RetentionDays
     from privacy.service_review import FlaggedRecord, GateDropCounts, PrivacyReview
+    from privacy.stored import StoredItem as StoredItem
 
 _LAZY = {
     "AuditAction": "privacy.audit",
@@ -38,6 +39,7 @@ _LAZY = {
     "GateDropCounts": "privacy.service_review",
     "PrivacyReview": "privacy.service_review",
     "PrivacyService": "privacy.service",
+    "StoredItem": "privacy.stored",
     "Pseudonymizer": "privacy.pseudonym",
     "RetentionDays": "privacy.service",
     "RetentionReport": "privacy.retention",

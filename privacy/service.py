@@ -23,6 +23,7 @@ from privacy.pseudonym import Pseudonymizer
 from privacy.redact import Redacted, redact
 from privacy.retention import Retention, RetentionReport, RetentionRule
 from privacy.service_review import PrivacyReview
+from privacy.stored import StoredItem
 
 log = logging.getLogger(__name__)
 AUDIT_KEY_LABEL = "audit trail"
@@ -135,15 +136,17 @@ class PrivacyService:
         log.info("retention run deleted=%d", report.total)
         return report
 
-    async def describe_user(self, user_id: int) -> list[str]:
+    async def describe_user(self, user_id: int) -> list[StoredItem]:
         """Describe what the privacy package keeps about the user."""
         who = self.pseudonym(user_id)
         record = self.consent.get(who)
         kept = self.finetune.count(FinetuneFilter(pseudonym=who))
         choice = "on" if record and record.consented else "off"
         return [
-            f"Fine-tuning consent: {choice}.",
-            f"Redacted conversation turns kept for fine-tuning: {kept}.",
+            StoredItem(f"consent_{choice}", None, f"Fine-tuning consent: {choice}."),
+            StoredItem(
+                "kept_turns", kept, f"Redacted conversation turns kept for fine-tuning: {kept}."
+            ),
         ]
 
     async def forget_user(self, user_id: int) -> int:

@@ -110,18 +110,18 @@ async def test_mydata_lines_and_erasure(engine: Engine) -> None:
     assert await prefs.describe_user(USER) == []
     prefs.set_zone(USER, "Europe/London")
     prefs.claim_zone_offer(USER)
-    assert await prefs.describe_user(USER) == [
+    assert [i.text for i in await prefs.describe_user(USER)] == [
         "Language: English (your app's language; not chosen with /lang).",
         "Time zone: Europe/London (chosen with /tz).",
         "The offer to show Japan time was made.",
     ]
     prefs.resolve(Request(user_id=USER, chat_id=USER, language="ja"))  # a Japanese reader
-    assert (await prefs.describe_user(USER))[:2] == [
+    assert [i.text for i in await prefs.describe_user(USER)][:2] == [
         "表示言語: 日本語（アプリの言語設定に合わせています）",
         "タイムゾーン: Europe/London（/tz で設定）",
     ]
     prefs.set_language(USER, "en")
-    assert (await prefs.describe_user(USER))[0] == "Language: English (chosen with /lang)."
+    assert (await prefs.describe_user(USER))[0].text == "Language: English (chosen with /lang)."
     service(engine).set_language(USER + 1, "en")
     assert await prefs.forget_user(USER) == 1
     assert prefs.get(USER) == NOTHING

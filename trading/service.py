@@ -19,6 +19,7 @@ from decimal import Decimal
 from sqlalchemy import Engine
 
 from privacy.own_ids import new_proposal_id
+from privacy.stored import StoredItem
 from trading import amounts, risk
 from trading.errors import (
     AlreadyDecided,
@@ -340,9 +341,9 @@ class TradingService:
 
     # -- user data (/mydata, /forget) -------------------------------------------------------
 
-    async def describe_user(self, user_id: int) -> list[str]:
+    async def describe_user(self, user_id: int) -> list[StoredItem]:
         counts = await asyncio.to_thread(self.store.count_user_rows, user_id)
-        return [f"{table}: {n}" for table, n in counts.items() if n]
+        return [StoredItem(table, n, f"{table}: {n}") for table, n in counts.items() if n]
 
     async def forget_user(self, user_id: int) -> int:
         await self.venues.disconnect(user_id)

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy import Engine
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from privacy.stored import StoredItem
 from trading.conditions import AlertKind, AlertRule, AlertSeries, newest_closed
 from trading.errors import MarketDataError, UnknownSymbol
 from trading.models import UtcDateTime
@@ -70,6 +71,7 @@ class RuleBook(Generic[R]):
     """A table of user rules: store, count, list and delete rows, find the ones a closed
     candle is due for, and answer /mydata and /forget (a UserDataOwner)."""
 
+    name: str  # the owner's name on /mydata, and its records' code
     row: ClassVar[type[Any]]  # the table class (a RuleRow)
     described: ClassVar[str]  # /mydata's line, with {count}
 
@@ -149,10 +151,12 @@ class RuleBook(Generic[R]):
             .values(checked_until_ms=newest)
         )
 
-    async def describe_user(self, user_id: int) -> list[str]:
+    async def describe_user(self, user_id: int) -> list[StoredItem]:
         """Describe the user's stored rules (for /mydata)."""
         count = self.count(col(self.row.user_id) == user_id)
-        return [self.described.format(count=count)] if count else []
+        if not count:
+            return []
+        return [StoredItem(self.name, count, self.described.format(count=count))]
 
     async def forget_user(self, user_id: int) -> int:
         """Delete every rule of the user (for /forget)."""

@@ -23,6 +23,7 @@ from bot.core.clock import Clock, utc_now
 from bot.core.conversation import Request
 from bot.core.formats import DEFAULT_ZONE, known_zone
 from bot.core.i18n import ENGLISH, LANGUAGES, language_for, t
+from privacy.stored import StoredItem
 
 log = logging.getLogger(__name__)
 
@@ -158,7 +159,7 @@ class PrefsService:
                 return False
         return True
 
-    async def describe_user(self, user_id: int) -> list[str]:
+    async def describe_user(self, user_id: int) -> list[StoredItem]:
         """Describe the stored choices in the user's language (the chosen one, else the app's)."""
         self._cache.pop(user_id, None)
         prefs = self.get(user_id)
@@ -174,7 +175,7 @@ class PrefsService:
             lines.append(t(lang, "settings.mydata.zone_default"))
         if prefs.zone_offered:
             lines.append(t(lang, "settings.mydata.offered"))
-        return lines
+        return [StoredItem("", None, line) for line in lines]  # already in the reader's words
 
     async def forget_user(self, user_id: int) -> int:
         """Delete the user's row; return 1 if there was one."""

@@ -17,6 +17,7 @@ from bot.features.qa.answering import Answerer
 from bot.settings import Settings
 from llm import ChatModel
 from privacy import PrivacyService
+from privacy.stored import StoredItem
 from trading.alerts import AlertService
 from trading.market import MarketService
 from trading.service import TradingService
@@ -33,8 +34,8 @@ class UserDataOwner(Protocol):
 
     name: str
 
-    async def describe_user(self, user_id: int) -> list[str]:
-        """Return human-readable lines describing what is stored about the user."""
+    async def describe_user(self, user_id: int) -> list[StoredItem]:
+        """Return what is stored about the user, one item per kind of record."""
         ...
 
     async def forget_user(self, user_id: int) -> int:

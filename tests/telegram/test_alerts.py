@@ -12,6 +12,7 @@ import pytest
 from bot.core.errors import UserError
 from bot.features.alerts.parse import parse_alert
 from bot.features.alerts.render import rule_text, seen_text
+from privacy.stored import StoredItem
 from tests.e2e.harness import MovableClock
 from tests.fakes.replay_market import DATA, ReplayMarket
 from trading.alerts import (
@@ -159,7 +160,7 @@ async def test_limits_unknown_symbol_remove_and_forget(engine) -> None:
     assert not await service.remove(BOB_ID, first.id)  # not Bob's
     assert await service.remove(ALICE_ID, first.id)
     assert await service.describe_user(ALICE_ID) == [
-        "1 price/indicator alert(s) (symbol, condition, status)"
+        StoredItem("alerts", 1, "1 price/indicator alert(s) (symbol, condition, status)")
     ]
     assert await service.forget_user(ALICE_ID) == 1
     assert await service.list_for(ALICE_ID) == []

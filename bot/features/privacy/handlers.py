@@ -84,7 +84,7 @@ async def cmd_mydata(services: Services, req: Request, _args: str) -> Handled:
     lines = [t(lang, "privacy.mydata_title")]
     for owner in services.user_data_owners:
         name = owner_name(owner.name, lang)
-        described = [stored_line(line, lang) for line in await owner.describe_user(req.user_id)]
+        described = [stored_line(item, lang) for item in await owner.describe_user(req.user_id)]
         for line in described or [t(lang, "privacy.mydata_nothing")]:
             lines.append(t(lang, "privacy.mydata_line", owner=name, line=line))
     lines.append(t(lang, "privacy.mydata_footer"))

@@ -1,36 +1,16 @@
 """/mydata's lines in the reader's language.
 
-The services that own user data (trading, alerts, privacy, …) live in packages that know no
-catalog: they describe what they store in fixed English lines. Those lines are read back here,
-by shape, into catalog entries; a line of an unknown shape is shown as it is.
+Each data owner describes its records as `privacy.stored.StoredItem`s (a code, a count and an
+English line); the catalog words the code (`privacy.stored.<code>`). English readers see the
+owner's own line; an item without a code is already in the reader's words.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-
 from bot.core.formats import number
 from bot.core.i18n import ENGLISH, t
+from privacy.stored import StoredItem
 
-_Shape = tuple[re.Pattern[str], Callable[[re.Match[str]], tuple[str, int | None]]]
-_SHAPES: tuple[_Shape, ...] = (
-    (re.compile(r"Fine-tuning consent: (on|off)\."), lambda m: (f"consent_{m[1]}", None)),
-    (
-        re.compile(r"Redacted conversation turns kept for fine-tuning: (\d+)\."),
-        lambda m: ("kept_turns", int(m[1])),
-    ),
-    (re.compile(r"(\d+) price/indicator alert\(s\).*"), lambda m: ("alerts", int(m[1]))),
-    (re.compile(r"(\d+) watch rule\(s\).*"), lambda m: ("watches", int(m[1]))),
-    (re.compile(r"(\d+) recent question\(s\).*"), lambda m: ("memory", int(m[1]))),
-    (
-        re.compile(
-            r"(trade_proposals|trade_orders|paper_balances|paper_orders|exchange_keys"
-            r"|risk_limits|trading_plans): (\d+)"
-        ),
-        lambda m: (m[1], int(m[2])),
-    ),
-)
 _OWNERS = frozenset({"trading", "alerts", "watches", "privacy", "settings", "conversation memory"})
 
 
@@ -41,14 +21,12 @@ def owner_name(name: str, language: str) -> str:
     return t(language, "privacy.owner." + name.replace(" ", "_"))
 
 
-def stored_line(line: str, language: str) -> str:
-    """Return an owner's description line in `language` (English lines are kept as they are)."""
-    if language == ENGLISH:
-        return line
-    for pattern, read in _SHAPES:
-        match = pattern.fullmatch(line)
-        if match:
-            key, count = read(match)
-            fields = {} if count is None else {"count": number(count, language)}
-            return t(language, "privacy.stored." + key, **fields)
-    return line
+def stored_line(item: StoredItem, language: str) -> str:
+    """Return one kind of stored record in `language`."""
+    if language == ENGLISH or not item.code:
+        return item.text
+    fields = {} if item.count is None else {"count": number(item.count, language)}
+    try:
+        return t(language, "privacy.stored." + item.code, **fields)
+    except LookupError:  # a new kind of record the catalog does not word yet
+        return item.text

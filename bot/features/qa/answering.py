@@ -54,6 +54,7 @@ from llm import (
     safety_entries,
 )
 from llm.grounding import has_latin_words
+from privacy.stored import StoredItem
 from privacy.streaming import EchoMask
 from trading.errors import UnknownSymbol
 
@@ -122,10 +123,10 @@ class ConversationMemory:
         """Return the user's remembered turns, oldest first."""
         return tuple(self._by_user.get(user_id, ()))
 
-    async def describe_user(self, user_id: int) -> list[str]:
+    async def describe_user(self, user_id: int) -> list[StoredItem]:
         """Describe what is kept (for /mydata)."""
         n = len(self._by_user.get(user_id, ()))
-        return [t(ENGLISH, "qa.memory_kept", count=n)] if n else []
+        return [StoredItem("memory", n, t(ENGLISH, "qa.memory_kept", count=n))] if n else []
 
     async def forget_user(self, user_id: int) -> int:
         """Delete the user's turns (for /forget)."""

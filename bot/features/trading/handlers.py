@@ -29,6 +29,7 @@ from bot.core.symbols import parse_symbol
 from bot.core.wording import Worded
 from bot.features.trading import render, render_portfolio
 from bot.features.trading.parse import (
+    FLATTEN_WORDS,
     Conditional,
     Parsed,
     Unreadable,
@@ -246,10 +247,6 @@ async def cmd_cancel(services: Services, req: Request, args: str) -> Handled:
     lines = [t(lang, "trading.cancel.done", order=render.order_line(order, lang, steps))]
     lines += [t(lang, "trading.cancel.also", order=render.order_line(o, lang, steps)) for o in gone]
     return Reply(text="\n".join(lines))
-
-
-# the /panic argument that also sells what is held, in either language
-FLATTEN_WORDS = frozenset({"flatten", "all", "sell", "全決済", "全部", "売却"})
 
 
 async def cmd_panic(services: Services, req: Request, args: str) -> Handled:

@@ -336,3 +336,7 @@ def parse_cancel_all(text: str) -> str | None:
     if "?" in norm or not _CANCEL_ALL.search(norm):
         return None
     return ""
+
+
+# the /panic argument that also sells what is held, in either language
+FLATTEN_WORDS = frozenset({"flatten", "all", "sell", "全決済", "全部", "売却"})
