@@ -73,6 +73,7 @@ SESSION: tuple[Step, ...] = (
     Step("stop_card", "/stop BTC 0.0005 at 50000"),
     Step("panic_card", "/panic"),
     Step("panic_flatten_card", "/panic flatten"),
+    Step("panic_flatten_in_japanese", "/panic 全決済"),
     Step("not_your_proposal", press="approve:", on="limit_card", stranger=True),
     Step("plan", "/plan BTC no-buy"),
     Step("against_plan_card", "/buy BTC 20 USDT"),

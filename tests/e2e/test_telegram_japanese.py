@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
 from telegram import BotCommandScopeChat
 
 from bot.app import build_registry
@@ -45,10 +44,6 @@ async def test_menus_are_set_per_language_and_read_back(tg: BotApiServer, bot) -
     assert await bot.bot.get_my_commands(language_code="fr") == ()  # only what was set
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 17: trading wording: trading.cmd.panic says 'flatten' outside the command",
-)
 async def test_the_japanese_menu_reads_as_japanese(tg: BotApiServer, bot) -> None:
     for scope in (None, BotCommandScopeChat(ADMIN)):
         for command in await bot.bot.get_my_commands(scope=scope, language_code="ja"):
