@@ -207,4 +207,7 @@ def _safe(valid: Callable[[str], bool], value: str) -> bool:
 
 
 def _any_valid(modules: tuple[str, ...], value: str) -> bool:
-    return any(_safe(_validator(n), value) for n in modules)
+    # validators strip their own country's separators only (fr.nir: spaces and dots), a
+    # value is typed with any of them
+    compact = value.translate(_SEPARATORS)
+    return any(_safe(_validator(n), value) or _safe(_validator(n), compact) for n in modules)

@@ -221,6 +221,7 @@ KEY_MATERIAL = [
     ("I hold 4.75.btc on Kraken", L.BALANCE),
     ("sign the form as MARia KoVACSova please", L.PERSON),
     ("my UID is 528|391|04", L.ACCOUNT_ID),  # bars inside a value
+    ("numéro de sécu 1-84-12-76-451-089-46", L.NATIONAL_ID),  # a separator stdnum keeps
     ("my telegram: mar•a_f•x9", L.TELEGRAM_HANDLE),
     ("reach me at mara_kov•(at)•fastmail•dot•com", L.EMAIL),  # spelled, separators for spaces
     ("reach me at mara.kov.[at].fastmail.dot.com", L.EMAIL),  # letters' case flipped at random
