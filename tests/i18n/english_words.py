@@ -15,18 +15,16 @@ import re
 TICKERS = frozenset({"BTC", "ETH", "SOL", "USDT"})
 # indicator and order-type abbreviations (written in Latin letters in Japanese trading UIs)
 ABBREVIATIONS = frozenset(
-    {"RSI", "MACD", "EMA", "SMA", "MA", "ATR", "NATR", "ADX", "BB", "OCO", "TA", "VWAP", "MFI",
-     "CCI", "OBV"}
-)  # fmt: skip
+    {"RSI", "MACD", "EMA", "SMA", "ATR", "NATR", "ADX", "BB", "OCO", "TA", "VWAP", "MFI", "CCI"}
+)
 # units, time zone abbreviations, acronyms Japanese uses as is (API キー, 注文 ID), the bot name
 UNITS = frozenset({"UTC", "JST", "ID", "API", "qnabot"})
 ALLOWED = TICKERS | ABBREVIATIONS | UNITS
 # Literal words of a command's syntax, allowed only inside a command span ("/buy BTC 0.01
 # stop 57000", "/limit buy|sell 銘柄 数量 at 価格"): the user types them as they are.
 COMMAND_WORDS = frozenset(
-    {"stop", "tp", "at", "buy", "sell", "en", "ja", "flatten", "hold", "no", "below", "above",
-     "once", "every"}
-)  # fmt: skip
+    {"stop", "tp", "at", "buy", "sell", "en", "ja", "hold", "no", "below", "above"}
+)
 
 _COMMAND = r"(?<![A-Za-z0-9_/])/[a-z][a-z0-9_]*"
 # a command with its arguments: up to a description dash, a bracketed gloss or a sentence end
