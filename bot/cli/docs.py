@@ -21,12 +21,11 @@ from annotated_types import Ge, Gt, Le, Lt
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from bot.core.i18n import ENGLISH, t
+from bot.core.i18n import ENGLISH, shown
 from bot.core.registry import Access, Registry
 from bot.settings import Settings, _env_name
 
 ROOT = Path(__file__).resolve().parents[2]
-_CATALOG_KEY = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+$")
 GENERATED_NAMES = ("docs/configuration.md", "docs/commands.md")
 REGENERATE = ".venv/bin/python -m bot.cli.docs"
 _BANNER = (
@@ -191,7 +190,7 @@ def _where(func: Callable[..., object]) -> str:
 
 def _english(text: str) -> str:
     """Return a catalog key's English entry (a summary or usage), other text as it is."""
-    return t(ENGLISH, text) if _CATALOG_KEY.match(text) else text
+    return shown(ENGLISH, text)
 
 
 def _bot_commands(registry: Registry) -> list[str]:

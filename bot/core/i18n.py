@@ -15,6 +15,7 @@ entry that is missing is a programming error (`LookupError`), caught by the cata
 from __future__ import annotations
 
 import gettext
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -84,6 +85,15 @@ def t(language: str, key: str, /, **fields: object) -> str:
 def _shown(value: object, language: str) -> object:
     render = getattr(value, "render", None)
     return render(language) if callable(render) and not isinstance(value, str) else value
+
+
+KEY_RE = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+$")
+
+
+def shown(language: str, text: str) -> str:
+    """Render `text` when it is a catalog key ("trading.cmd.buy"), else return it as written
+    (a command usage such as "[N]", a test command's summary)."""
+    return t(language, text) if KEY_RE.match(text) else text
 
 
 @dataclass(frozen=True, slots=True)

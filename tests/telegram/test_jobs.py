@@ -42,7 +42,8 @@ async def test_jobs_alerts_and_retention(make_settings) -> None:
         await apply_retention(runtime, notify)
         after = await services.privacy.describe_user(7)
         kept = {i.code: i.count for i in before}, {i.code: i.count for i in after}
-        assert kept == ({"consent_on": None, "kept_turns": 1}, {"consent_on": None, "kept_turns": 0})
+        turns = {"consent_on": None, "kept_turns": 1}, {"consent_on": None, "kept_turns": 0}
+        assert kept == turns
     finally:
         await runtime.close()
 

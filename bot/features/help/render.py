@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from bot import __version__
-from bot.core.i18n import t
+from bot.core.i18n import shown, t
 from bot.core.registry import Command
-
-_KEY = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+$")
-
-
-def shown(language: str, text: str) -> str:
-    """Return a command's summary or usage: a catalog key is rendered, other text kept as is
-    (features not converted yet, and literal usages such as "[N]")."""
-    return t(language, text) if _KEY.match(text) else text
 
 
 def help_text(commands: list[Command], language: str) -> str:

@@ -7,7 +7,6 @@ import copy
 import hashlib
 import importlib
 import logging
-import re
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -36,7 +35,7 @@ from bot.app import Overrides, Runtime, open_runtime
 from bot.core.auth import UserRateLimiter
 from bot.core.clock import Clock, utc_now
 from bot.core.errors import ConfigError, StartupError
-from bot.core.i18n import ENGLISH, JAPANESE, t
+from bot.core.i18n import ENGLISH, JAPANESE, shown
 from bot.core.jobs import PeriodicJob
 from bot.core.outgoing import (
     clip,
@@ -152,9 +151,6 @@ async def _close(app: BotApp) -> None:
         await runtime.close()
 
 
-# A `Command.summary` that looks like a catalog key is one ("trading.cmd.buy"); any other
-# summary is shown as written (a feature not moved into the catalogs yet, a test command).
-SUMMARY_KEY_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 # The menus Telegram shows: the default one (no language_code: every language without its
 # own menu) in English, and one per other language we speak.
 MENU_LANGUAGES: tuple[tuple[str | None, str], ...] = ((None, ENGLISH), (JAPANESE, JAPANESE))
@@ -163,7 +159,7 @@ DESCRIPTION_MAX = 256  # Telegram's limit for a command description
 
 def described(summary: str, language: str) -> str:
     """Return a command's menu description in `language`."""
-    return t(language, summary) if SUMMARY_KEY_RE.match(summary) else summary
+    return shown(language, summary)
 
 
 def command_menu(registry: Registry, language: str, *, admin: bool) -> list[BotCommand]:
