@@ -23,7 +23,7 @@ ALLOWED = TICKERS | ABBREVIATIONS | UNITS
 # Literal words of a command's syntax, allowed only inside a command span ("/buy BTC 0.01
 # stop 57000", "/limit buy|sell 銘柄 数量 at 価格"): the user types them as they are.
 COMMAND_WORDS = frozenset(
-    {"stop", "tp", "at", "buy", "sell", "en", "ja", "hold", "no", "below", "above"}
+    {"stop", "tp", "at", "buy", "sell", "en", "ja", "hold", "no", "below", "above", "clear"}
 )
 
 _COMMAND = r"(?<![A-Za-z0-9_/])/[a-z][a-z0-9_]*"

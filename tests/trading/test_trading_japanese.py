@@ -10,25 +10,9 @@ import pytest
 
 from bot.app import open_runtime
 from bot.core.conversation import Reply, Request
+from tests.i18n.english_words import english_words, has_japanese
 
 JA = {"language": "ja"}
-# tickers, zones, units and abbreviations a Japanese reply may hold
-ALLOWED = {"BTC", "ETH", "USDT", "JST", "UTC", "API", "ID", "TA"}
-# the words of the commands' own syntax, shown only in usage lines
-COMMAND_WORDS = {"stop", "tp", "at", "buy", "sell", "below", "above", "hold", "no", "clear"}
-
-
-def english_words(text: str, allowed: set[str] = ALLOWED) -> set[str]:
-    """Return the ASCII words of `text` that are not allowed in a Japanese reply."""
-    text = re.sub(r"/[a-z_]+", " ", text)  # command names
-    text = re.sub(r"\b\d+[a-z]+\b", " ", text)  # timeframes and units: 1h, 15m
-    return set(re.findall(r"[A-Za-z]+", text)) - allowed
-
-
-def japanese(text: str, allowed: set[str] = ALLOWED) -> bool:
-    return bool(re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", text)) and not english_words(
-        text, allowed
-    )
 
 
 @pytest.fixture
@@ -61,10 +45,13 @@ def buttons(reply: Reply) -> dict[str, str]:
     return {b.label: b.data for row in reply.buttons for b in row}
 
 
-def assert_japanese(reply: Reply, allowed: set[str] = ALLOWED) -> None:
+def assert_japanese(reply: Reply, typed: frozenset[str] = frozenset()) -> None:
+    """Every text of the reply is Japanese: no English word outside the shared allow-list
+    (and the words the user typed, echoed back)."""
     for text in (reply.text, reply.toast or "", *buttons(reply)):
         if text:
-            assert japanese(text, allowed), (text, english_words(text, allowed))
+            left = [w for w in english_words(text) if w not in typed]
+            assert has_japanese(text) and not left, (text, left)
 
 
 async def test_buy_card_approve_and_portfolio_in_japanese(runtime) -> None:
@@ -115,7 +102,7 @@ async def test_refusals_in_japanese(runtime) -> None:
     assert_japanese(refused)
     assert refused.text.startswith("1回あたりの注文上限を超えるため、見送りました"), refused.text
     comma = await say(runtime, "/buy BTC 1,5")
-    assert_japanese(comma, ALLOWED | COMMAND_WORDS)
+    assert_japanese(comma)
     assert "カンマ" in comma.text and "何も提案していません" in comma.text
     for text, expected in [
         ("/buy NOPE 5", "この取引所に NOPE/USDT という銘柄はありません。"),
@@ -124,10 +111,10 @@ async def test_refusals_in_japanese(runtime) -> None:
     ]:
         reply = await say(runtime, text)
         assert reply.text == expected
-        assert_japanese(reply, ALLOWED | {"NOPE"})  # the symbol the user typed
+        assert_japanese(reply, frozenset({"NOPE"}))  # the symbol the user typed
     usage = await say(runtime, "/buy")
     assert usage.text.startswith("使い方: /buy BTC 50 USDT")
-    assert_japanese(usage, ALLOWED | COMMAND_WORDS)
+    assert_japanese(usage)
     forwarded = await say(runtime, "BTCを0.001買って", forwarded=True)
     assert forwarded.text.startswith("転送されたメッセージでは取引しません")
 
@@ -165,4 +152,4 @@ async def test_panic_card_and_disconnect_in_japanese(runtime) -> None:
     assert "保有ポジションをすべて売却します" in (await say(runtime, "/panic 全決済")).text
     assert "保有ポジションをすべて売却します" not in (await say(runtime, "/panic")).text
     for command in ("/disconnect", "/connect a b", "/orders", "/plan nope"):
-        assert_japanese(await say(runtime, command), ALLOWED | COMMAND_WORDS)
+        assert_japanese(await say(runtime, command))
