@@ -13,6 +13,9 @@ simulated users send updates and time the bot's answers as the server sees them:
   think time (≈ 15 requests/s: Telegram allows a bot ~30 messages/s, which AIORateLimiter
   enforces, so more would measure Telegram's limit, not the bot).
 
+Half the users' Telegram is set to Japanese (`--japanese 0.5`), so replies come from both
+catalogs and every request resolves the user's language and zone.
+
 Each kind is served once before measuring (imports, candle files, model load); `--cold`
 measures from process start instead (non-LLM p95 584 ms over the first 15 s).
 Latency = update queued → the bot's reply message arrives (button: → answerCallbackQuery,
@@ -103,7 +106,10 @@ class Users:
             await asyncio.sleep(0.05)
 
     async def click(self, user: int, message: SentMessage) -> None:
-        button = next((b for b in message.buttons if b["text"] == "Levels"), None)
+        # the report's levels button, in whichever language the user reads
+        button = next(
+            (b for b in message.buttons if b["callback_data"].startswith("talevels:")), None
+        )
         if button is None:
             self.failures["click_ack"] += 1
             return
@@ -174,7 +180,12 @@ async def wait_ready(api: FakeBotApi, proc: subprocess.Popen[bytes], timeout: fl
 
 
 async def run(
-    duration: float, traders: int, askers: int, scripted: bool, warm: bool = True
+    duration: float,
+    traders: int,
+    askers: int,
+    scripted: bool,
+    warm: bool = True,
+    japanese: float = 0.5,
 ) -> dict[str, object]:
     async with BotApiServer(TOKEN) as server:
         with tempfile.TemporaryDirectory() as data_dir:
@@ -190,6 +201,9 @@ async def run(
                     await warm_up(server.api)
                 users = Users(server.api, time.monotonic() + duration)
                 rng = random.Random(7)
+                for user in [*range(2000, 2000 + traders), *range(3000, 3000 + askers)]:
+                    # Telegram's language_code: Japanese readers go through the ja catalogs
+                    server.api.languages[user] = "ja" if rng.random() < japanese else "en"
                 tasks = [
                     users.trader(2000 + i, random.Random(rng.random())) for i in range(traders)
                 ]
@@ -243,9 +257,19 @@ def main() -> None:
     parser.add_argument("--askers", type=int, default=10)
     parser.add_argument("--scripted", action="store_true", help="extractive answers, no LLM")
     parser.add_argument("--cold", action="store_true", help="measure from start, no warm-up")
+    parser.add_argument(
+        "--japanese", type=float, default=0.5, help="share of users whose Telegram is Japanese"
+    )
     args = parser.parse_args()
     result = asyncio.run(
-        run(args.duration, args.traders, args.askers, args.scripted, warm=not args.cold)
+        run(
+            args.duration,
+            args.traders,
+            args.askers,
+            args.scripted,
+            warm=not args.cold,
+            japanese=args.japanese,
+        )
     )
     print_table(
         f"{args.traders + args.askers} users for {result['duration_s']} s through the local "

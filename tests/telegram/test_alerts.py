@@ -59,6 +59,13 @@ def test_parse_alert(args: str, symbol: str, kind: AlertKind, level: str, tf: st
         ("ETH rsi<130 1h", "between 0 and 100"),
         ("ETH rsi<30 7x", "Unknown timeframe"),
         ("!!! above 5", "symbol"),
+        # Decimal reads these as numbers: NaN cannot even be compared (it was an incident)
+        ("ETH rsi<nan", "not a number"),
+        ("BTC above NaN", "not a number"),
+        ("BTC above inf", "not a number"),
+        ("BTC below -Infinity", "not a number"),
+        ("BTC above 1e-320", "positive"),  # no market quotes a price that small
+        ("BTC above 1e13", "positive"),
     ],
 )
 def test_parse_alert_rejects_with_specific_message(args: str, message_part: str) -> None:

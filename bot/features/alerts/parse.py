@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 USAGE = "alerts.usage"  # the catalog key of the usage line every refusal ends with
 DEFAULT_TIMEFRAME = {"price": "5m", "rsi": "1h"}
 MAX_PRICE = Decimal("1e12")
+MIN_PRICE = Decimal("1e-8")  # a satoshi: below it a level is no price any market quotes
 _MACD_NAMES = ("macd_cross_up", "macd_cross_down")
 _OPS = {"above": True, ">": True, ">=": True, "below": False, "<": False, "<=": False}
 
@@ -78,9 +79,11 @@ def _number(token: str, indicator: str, usage: str = USAGE) -> Decimal:
         value = Decimal(token.replace(",", "").replace("_", ""))
     except InvalidOperation:
         raise UserError("alerts.not_a_number", token=token[:20], usage=msg(usage)) from None
+    if not value.is_finite():  # NaN and Infinity read as Decimals, and NaN cannot be compared
+        raise UserError("alerts.not_a_number", token=token[:20], usage=msg(usage))
     if indicator == "rsi" and not Decimal(0) < value < Decimal(100):
         raise UserError("alerts.rsi_range")
-    if not value.is_finite() or value <= 0 or value > MAX_PRICE:
+    if not MIN_PRICE <= value <= MAX_PRICE:
         raise UserError("alerts.price_range")
     return value
 
