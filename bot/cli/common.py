@@ -10,6 +10,7 @@ from types import TracebackType
 from typing import TypeVar
 
 import typer
+from sqlalchemy import exc as sa_exc
 
 from bot.core.errors import BotError, ConfigError, StartupError
 from bot.settings import Settings, load_settings
@@ -67,6 +68,13 @@ def guard(fn: Callable[[], T]) -> T:
         raise exit_for(err) from None
 
 
+# the driver's message may quote the host, user or database: the line names the setting only
+DATABASE_UNREACHABLE = (
+    "could not use the database (QNABOT_DATABASE_URL): it refused the connection or does not "
+    "exist; check its host, port, user, password and database name"
+)
+
+
 def last_resort(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
     """Report an uncaught error in one line (its type only: the message may quote secrets);
     the stack (files, lines, functions; no values) goes to the log."""
@@ -76,6 +84,9 @@ def last_resort(kind: type[BaseException], exc: BaseException, tb: TracebackType
     if logging.getLogger().handlers:  # configured: through the redacting filters
         stack = "".join(traceback.format_list(traceback.extract_tb(tb))).rstrip()
         log.critical("fatal error=%s\n%s", kind.__name__, stack)
+    if issubclass(kind, sa_exc.OperationalError):  # the database, not our code, said no
+        sys.stderr.write(f"qnabot: {DATABASE_UNREACHABLE}\n")
+        return
     sys.stderr.write(f"qnabot: unexpected error ({kind.__name__}); see the log\n")
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import last_resort
-from tests.conftest import run_qnabot
+from tests.conftest import PG_URL, pg_unreachable_reason, run_qnabot
 from tests.fakes.bot_api_server import BotApiServer
 
 SERVED_TOKEN = "7000001:AAServedTokenServedTokenServedToken01"
@@ -52,3 +52,18 @@ def test_an_uncaught_error_is_one_line_naming_only_its_type(
         last_resort(RuntimeError, exc, exc.__traceback__)
     err = capsys.readouterr().err
     assert err == "qnabot: unexpected error (RuntimeError); see the log\n"
+
+
+@pytest.mark.postgres
+def test_a_database_that_refuses_names_the_setting_not_the_driver_text(tmp_path: Path) -> None:
+    """A missing database (or a wrong password) is the operator's setting, not our bug: one
+    line naming QNABOT_DATABASE_URL, without the host, user or database the driver quotes."""
+    reason = pg_unreachable_reason()
+    if reason:
+        pytest.skip(reason)
+    missing = PG_URL.rsplit("/", 1)[0] + "/qnabot_no_such_db_x7"
+    done = run_qnabot(tmp_path, "migrate", env={"QNABOT_DATABASE_URL": missing})
+    lines = [line for line in done.stderr.splitlines() if line.startswith("qnabot:")]
+    assert done.returncode != 0 and len(lines) == 1, done.stderr[-2000:]
+    assert "QNABOT_DATABASE_URL" in lines[0] and "unexpected error" not in lines[0]
+    assert "qnabot_no_such_db_x7" not in done.stdout + done.stderr
