@@ -86,6 +86,13 @@ async def test_mydata_lists_every_owner(runtime: Runtime) -> None:
     assert "Fine-tuning consent: off" in reply.text
 
 
+async def test_mydata_words_trading_records_not_table_names(runtime: Runtime) -> None:
+    await say(runtime, "/buy BTC 0.001")
+    reply = await say(runtime, "/mydata")
+    assert "• trading: trade proposals: 1" in reply.text
+    assert "trade_proposals" not in reply.text and "paper_balances" not in reply.text
+
+
 async def test_forget_needs_fresh_confirmation(runtime: Runtime) -> None:
     privacy = runtime.services.privacy
     assert privacy is not None

@@ -1,8 +1,9 @@
 """/mydata's lines in the reader's language.
 
 Each data owner describes its records as `privacy.stored.StoredItem`s (a code, a count and an
-English line); the catalog words the code (`privacy.stored.<code>`). English readers see the
-owner's own line; an item without a code is already in the reader's words.
+English line); the catalog words the code (`privacy.stored.<code>`). The owner's own line
+is shown only for a code the catalog lacks; an item without a code is already in the
+reader's words.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ def owner_name(name: str, language: str) -> str:
 
 def stored_line(item: StoredItem, language: str) -> str:
     """Return one kind of stored record in `language`."""
-    if language == ENGLISH or not item.code:
+    if not item.code:
         return item.text
     fields = {} if item.count is None else {"count": number(item.count, language)}
     try:
