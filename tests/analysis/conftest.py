@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from bot.app import Runtime, open_runtime
+
 ROOT = Path(__file__).resolve().parents[2]
 OHLCV = ROOT / "trading" / "data" / "ohlcv"
 REFERENCE = ROOT / "tests" / "data" / "reference_BTC_USDT_1h.csv"
+REPLAY_AT = "2024-08-06T00:30:00Z"  # the 00:00 1h candle is still forming
+WALL = datetime(2030, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+async def bot(make_settings) -> AsyncIterator[Runtime]:
+    """The real app on the bundled replay, at a fixed replay time and wall clock."""
+    settings = make_settings(replay_start=REPLAY_AT, replay_speed=1.0)
+    runtime = await open_runtime(settings, clock=lambda: WALL)
+    try:
+        yield runtime
+    finally:
+        await runtime.close()
 
 
 @pytest.fixture(scope="session")

@@ -3,28 +3,12 @@ replay source over the bundled candles, analysis in a thread)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
-
 import pytest
 
 from bot.app import Overrides, Runtime, open_runtime
 from bot.core.conversation import Reply, Request
 from tests.fakes.binance_server import FakeBinance
 from trading.ccxt_adapter import CcxtExchange
-
-REPLAY_AT = "2024-08-06T00:30:00Z"  # the 00:00 1h candle is still forming
-WALL = datetime(2030, 1, 1, tzinfo=UTC)
-
-
-@pytest.fixture
-async def bot(make_settings) -> AsyncIterator[Runtime]:
-    settings = make_settings(replay_start=REPLAY_AT, replay_speed=1.0)
-    runtime = await open_runtime(settings, clock=lambda: WALL)
-    try:
-        yield runtime
-    finally:
-        await runtime.close()
 
 
 async def ask(bot: Runtime, text: str = "", callback: str | None = None) -> Reply:

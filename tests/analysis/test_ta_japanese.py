@@ -8,14 +8,12 @@ language and zone already resolved (choosing them is the /lang and /tz features'
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 
 import pandas as pd
 import pytest
 
 from analysis import analyse
-from bot.app import Runtime, open_runtime
+from bot.app import Runtime
 from bot.core.conversation import Reply, Request
 from bot.core.errors import UserError
 from bot.core.i18n import t
@@ -24,21 +22,9 @@ from bot.core.symbols import SUPPORTED_TIMEFRAMES
 from bot.features.ta import render as ta_render
 from tests.i18n.english_words import english_words, has_japanese
 
-REPLAY_AT = "2024-08-06T00:30:00Z"  # the 00:00 1h candle is still forming
-WALL = datetime(2030, 1, 1, tzinfo=UTC)
 # Indicator abbreviations of the TA report beyond the shared allow-list, Tokyo's zone, and
 # the tickers the refusals below quote back.
 TA_WORDS = frozenset({"NATR", "MFI", "CCI", "JST", "XRP", "BTCC"})
-
-
-@pytest.fixture
-async def bot(make_settings) -> AsyncIterator[Runtime]:
-    settings = make_settings(replay_start=REPLAY_AT, replay_speed=1.0)
-    runtime = await open_runtime(settings, clock=lambda: WALL)
-    try:
-        yield runtime
-    finally:
-        await runtime.close()
 
 
 async def ask(bot: Runtime, text: str = "", callback: str | None = None) -> Reply:
