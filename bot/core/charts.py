@@ -24,10 +24,7 @@ Fonts = Callable[[str], tuple[str, ...] | None]
 L = TypeVar("L", "ChartLabels", "EquityLabels")
 
 
-def zone_name(moment: datetime, zone: str) -> str:
-    """Return the zone's short name at `moment` ("JST", "UTC")."""
-    tz = formats.zone(zone)
-    return moment.astimezone(tz).tzname() or tz.key
+zone_name = formats.zone_abbrev  # the name handlers and labels already use
 
 
 def _drawable(make: Callable[[str], L], language: str, fonts: Fonts) -> L:

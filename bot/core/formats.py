@@ -47,11 +47,6 @@ def percent(value: Number, language: str, *, digits: int = 1, sign: bool = False
     return text
 
 
-def amount(value: Number, unit: str, language: str, *, digits: int | None = None) -> str:
-    """Return an amount with its unit ("1,250.5 USDT"): tickers are not ISO currencies."""
-    return f"{number(value, language, digits=digits)} {unit}"
-
-
 def zone(name: str | None) -> ZoneInfo:
     """Return the IANA zone `name`, UTC when it is empty or unknown."""
     try:
@@ -69,16 +64,20 @@ def known_zone(name: str) -> bool:
     return True
 
 
+def local(moment: datetime, zone_name: str | None = None) -> datetime:
+    """Return `moment` (naive = UTC) in the reader's zone."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(zone(zone_name))
+
+
+def zone_abbrev(moment: datetime, zone_name: str | None = None) -> str:
+    """Return the zone's short name at `moment` ("JST", "UTC")."""
+    return local(moment, zone_name).tzname() or zone(zone_name).key
+
+
 def when(moment: datetime, language: str, zone_name: str | None = None) -> str:
     """Return date and time in the reader's zone, with the zone ("2026-12-04 18:05 JST")."""
     tz = zone(zone_name)
-    local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(tz)
-    abbrev = local.tzname() or tz.key
-    return format_datetime(local, "yyyy-MM-dd HH:mm", tzinfo=tz, locale=language) + f" {abbrev}"
-
-
-def clock_time(moment: datetime, language: str, zone_name: str | None = None) -> str:
-    """Return the time of day in the reader's zone, with the zone ("18:05 JST")."""
-    tz = zone(zone_name)
-    local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(tz)
-    return format_datetime(local, "HH:mm", tzinfo=tz, locale=language) + f" {local.tzname()}"
+    shown = format_datetime(
+        local(moment, zone_name), "yyyy-MM-dd HH:mm", tzinfo=tz, locale=language
+    )
+    return f"{shown} {zone_abbrev(moment, zone_name)}"
