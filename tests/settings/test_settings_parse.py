@@ -29,6 +29,10 @@ def test_parse_language(typed: str, language: str | None) -> None:
     [("Asia/Tokyo", "Asia/Tokyo"), ("asia/tokyo", "Asia/Tokyo"), ("ASIA/TOKYO", "Asia/Tokyo"),
      ("JST", "Asia/Tokyo"), ("ｊｓｔ", "Asia/Tokyo"), ("東京", "Asia/Tokyo"),
      ("日本時間", "Asia/Tokyo"),
+     # a word for "time" after the place (found by a check on phrasings the parser was not
+     # written against): "東京時間", "tokyo time", "London time"; "time" alone names none
+     ("東京時間", "Asia/Tokyo"), ("tokyo time", "Asia/Tokyo"), ("London time", "Europe/London"),
+     ("time", None),
      ("Tokyo", "Asia/Tokyo"), ("utc", "UTC"), ("GMT", "UTC"), ("Z", "UTC"),
      ("new york", "America/New_York"), ("america/new_york", "America/New_York"),
      ("London", "Europe/London"), ("KST", "Asia/Seoul"), ("Mars/Olympus", None), ("", None),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import cache
 from zoneinfo import available_timezones
@@ -42,9 +43,13 @@ def parse_language(text: str) -> str | None:
     return _LANGUAGES.get(_folded(text))
 
 
+# "Tokyo time", "東京時間": the word for "time" names no zone
+_ZONE_WORD = re.compile(r"\s*(?:\b(?:time|standard time|time zone|timezone)|時間|時刻|標準時)$")
+
+
 def parse_zone(text: str) -> str | None:
     """Return the IANA zone the user means ("asia/tokyo", "JST", "Tokyo"), or None."""
-    folded = _folded(text).replace(" ", "_")
+    folded = _ZONE_WORD.sub("", _folded(text)).strip().replace(" ", "_")
     if not folded or len(folded) > 64:
         return None
     name = _ALIASES.get(folded) or _zones_by_folded_name().get(folded)
